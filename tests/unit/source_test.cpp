@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include "lang/diagnostic.hpp"
+#include "lang/source.hpp"
+
+using namespace precept::lang;
+
+TEST_CASE("locate maps byte offsets to line and code-point column", "[source]") {
+  SourceFile file("a.rules", "package a\n\trule é {\r\n  x\n");
+  CHECK(file.locate(0).line == 1);
+  CHECK(file.locate(0).column == 1);
+  CHECK(file.locate(8).column == 9);
+  // Line 2 starts at byte 10; the tab counts as one column.
+  CHECK(file.locate(11).line == 2);
+  CHECK(file.locate(11).column == 2);
+  // `{` follows the two-byte `é`: byte 19 is column 9, not 10.
+  CHECK(file.text()[19] == '{');
+  CHECK(file.locate(19).column == 9);
+  CHECK(file.line_text(2) == "\trule é {");  // the \r is not part of the line
+  CHECK(file.line_text(3) == "  x");
+  CHECK(file.line_text(4).empty());
+  CHECK(file.line_text(99).empty());
+  // Past the end clamps to the end instead of failing.
+  CHECK(file.locate(1000).line == 4);
+}
+
+TEST_CASE("source sets keep references stable as files are added", "[source]") {
+  SourceSet set;
+  FileId first = set.add("a.rules", "package a\n");
+  const SourceFile* address = &set.file(first);
+  for (int i = 0; i < 100; ++i) set.add("b.rules", "package b\n");
+  CHECK(&set.file(first) == address);
+  CHECK(set.locate(Span{first, 8, 9}).column == 9);
+}
+
+TEST_CASE("closest_match suggests plausible misspellings only", "[diagnostic]") {
+  std::vector<std::string_view> fields{"classification", "tags", "residency", "name"};
+  CHECK(closest_match("clasification", fields) == "classification");
+  CHECK(closest_match("residncy", fields) == "residency");
+  CHECK(closest_match("tag", fields) == "tags");
+  CHECK(closest_match("zzzzzz", fields).empty());
+  CHECK(closest_match("x", {"y"}) == "y");  // one edit is always allowed
+  CHECK(with_suggestion("unknown field `tgas`", "tgas", fields) ==
+        "unknown field `tgas`; did you mean `tags`?");
+  CHECK(with_suggestion("unknown field `q`", "q", {}) == "unknown field `q`");
+}
+
+TEST_CASE("diagnostics count errors and sort by position", "[diagnostic]") {
+  Diagnostics ds;
+  ds.warning(DiagCode::missing_cite, Span{0, 30, 31}, "rule `r` has no `cite`");
+  ds.error(DiagCode::unknown_field, Span{0, 10, 12}, "unknown field `x`");
+  CHECK(ds.has_errors());
+  CHECK(ds.error_count() == 1);
+  CHECK(ds.warning_count() == 1);
+  ds.sort();
+  CHECK(ds.all()[0].code == DiagCode::unknown_field);
+  CHECK(code_name(DiagCode::unknown_field) == "unknown-field");
+  CHECK(code_name(DiagCode::missing_cite) == "missing-cite");
+}
