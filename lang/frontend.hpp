@@ -1,0 +1,46 @@
+// The front end as one call: find rule files, read them, parse and check
+// them together. `rulec check`, the compiler and the test harness share it so
+// that they agree on what a set of paths means.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lang/checker.hpp"
+#include "lang/diagnostic.hpp"
+#include "lang/parser.hpp"
+#include "lang/source.hpp"
+
+namespace precept::lang {
+
+// Expands paths: a file is taken as given; a directory is searched
+// recursively for `*.rules` files, in sorted order so every run sees the
+// same files in the same order. Returns false and sets `error` when a path
+// does not exist or cannot be listed.
+bool collect_rule_files(const std::vector<std::string>& paths, std::vector<std::string>& files,
+                        std::string& error);
+
+// Reads each file into `sources`. Returns false and sets `error` (naming the
+// file) on the first file that cannot be read.
+bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std::string& error);
+
+// The path prefix of the embedded standard modules in a SourceSet.
+inline constexpr std::string_view standard_module_prefix = "<std>/";
+
+struct FrontEndOptions {
+  ParseLimits limits;
+  CheckOptions check;
+};
+
+// Parses every file of `sources` and checks them as one program. Every
+// file is parsed, so each file's syntax error is reported; when any file has
+// one, checking is skipped (its declarations would otherwise show up as
+// undefined names elsewhere) and the result is null. Diagnostics come out
+// sorted by file and position. The standard modules (`std.eu`, ...) that the
+// program imports are added to `sources`, under paths beginning `<std>/`, so
+// diagnostics in them can be rendered.
+std::unique_ptr<Program> check_sources(SourceSet& sources, Diagnostics& diags,
+                                       const FrontEndOptions& options = {});
+
+}  // namespace precept::lang
