@@ -223,6 +223,7 @@ class Checker {
   void check_given_file(const Given& given);
   void check_given_value(GivenValue* v, const Type* type, std::string path);
   void check_expect(Decl& decl, Expect& x);
+  void check_rule_has_effect(const Expect& x, const Program::Rule& rule);
   const Type* walk_schema_path(const std::vector<GivenPathStep>& path);
 
   // ---- checker_lints.cpp

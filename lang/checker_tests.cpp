@@ -251,6 +251,18 @@ const Type* Checker::walk_schema_path(const std::vector<GivenPathStep>& path) {
   return t;
 }
 
+// `expect deny r` where `r` has no `deny` effect can never pass; saying so at
+// check time saves the author a puzzling test failure.
+void Checker::check_rule_has_effect(const Expect& x, const Program::Rule& rule) {
+  if (x.kind != ExpectKind::effect || rule.rule == nullptr) return;
+  for (const Effect& effect : rule.rule->effects) {
+    if (effect.kind == x.effect) return;
+  }
+  error(DiagCode::impossible_expectation, x.target.span,
+        "rule " + ticked(rule.id) + " has no `" + to_string(x.effect) +
+            "` effect, so this expectation can never pass");
+}
+
 void Checker::check_expect(Decl& decl, Expect& x) {
   PackageInfo* package = package_of(&decl);
   const std::string own = package ? package->name : std::string();
@@ -291,8 +303,9 @@ void Checker::check_expect(Decl& decl, Expect& x) {
         return;
       }
       for (const std::string& id : {qualify(name), name}) {
-        if (program_.find_rule(id) != nullptr) {
+        if (const Program::Rule* rule = program_.find_rule(id)) {
           x.resolved_target = id;
+          check_rule_has_effect(x, *rule);
           return;
         }
       }
