@@ -3,6 +3,9 @@
 #include "stdlib/modules.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,8 +15,24 @@ namespace precept::lang {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The same file named twice (`a.rules a.rules`, or a folder and a file in
+// it) is read once: otherwise every declaration in it would be a duplicate.
+void add_unique(std::vector<std::string>& files, std::vector<fs::path>& seen, const fs::path& file) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(file, ec);
+  if (ec) canonical = file;
+  if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) return;
+  seen.push_back(canonical);
+  files.push_back(file.generic_string());
+}
+
+}  // namespace
+
 bool collect_rule_files(const std::vector<std::string>& paths, std::vector<std::string>& files,
                         std::string& error) {
+  std::vector<fs::path> seen;
   for (const std::string& path : paths) {
     std::error_code ec;
     fs::file_status status = fs::status(path, ec);
@@ -21,37 +40,64 @@ bool collect_rule_files(const std::vector<std::string>& paths, std::vector<std::
       error = "cannot find `" + path + "`";
       return false;
     }
-    if (!fs::is_directory(status)) {
-      files.push_back(path);
+    if (fs::is_regular_file(status)) {
+      add_unique(files, seen, path);
       continue;
     }
-    std::vector<std::string> found;
-    auto options = fs::directory_options::skip_permission_denied;
-    for (fs::recursive_directory_iterator it(path, options, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file(ec) && it->path().extension() == ".rules") {
-        found.push_back(it->path().generic_string());
+    if (!fs::is_directory(status)) {
+      // A device, FIFO or socket could block or never end.
+      error = "`" + path + "` is not a regular file or a folder";
+      return false;
+    }
+    // Nothing is skipped silently: an unreadable folder or a broken link
+    // named *.rules could hide rules, so either is an error.
+    std::vector<fs::path> found;
+    fs::recursive_directory_iterator it(path, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& entry = it->path();
+      if (entry.extension() != ".rules") continue;
+      std::error_code entry_ec;
+      if (it->is_directory(entry_ec)) continue;
+      if (!it->is_regular_file(entry_ec)) {
+        error = "cannot read `" + entry.generic_string() + "`: " +
+                (entry_ec ? entry_ec.message() : "not a regular file (a broken link?)");
+        return false;
       }
+      found.push_back(entry);
     }
     if (ec) {
-      error = "cannot list `" + path + "`: " + ec.message();
+      error = "cannot list `" + (it != end ? it->path().generic_string() : path) + "`: " + ec.message();
       return false;
     }
     std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
+    for (const fs::path& file : found) add_unique(files, seen, file);
   }
   return true;
 }
 
-bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std::string& error) {
+bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std::string& error,
+                  std::size_t max_bytes) {
   for (const std::string& path : files) {
     std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) {
-      error = "cannot read `" + path + "`";
+    if (!in) {
+      error = "cannot read `" + path + "`: " + std::strerror(errno);
       return false;
     }
-    sources.add(path, std::move(text).str());
+    // Read at most one byte past the limit: enough for the parser to report
+    // `file-too-large`, and a huge or endless file cannot exhaust memory.
+    std::string text;
+    std::size_t cap = max_bytes == SIZE_MAX ? max_bytes : max_bytes + 1;
+    char buffer[1 << 16];
+    while (text.size() < cap) {
+      in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, cap - text.size())));
+      text.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (!in) break;  // end of file, or an error checked below
+    }
+    if (in.bad()) {
+      error = "cannot read `" + path + "`: " + std::strerror(errno);
+      return false;
+    }
+    sources.add(path, std::move(text));
   }
   return true;
 }
@@ -108,7 +154,12 @@ std::unique_ptr<Program> check_sources(SourceSet& sources, Diagnostics& diags,
     diags.sort();
     return nullptr;
   }
-  auto program = check_program(std::move(modules), sources, diags, options.check);
+  // Every standard module can be suggested for a misspelt import, loaded or not.
+  CheckOptions check = options.check;
+  for (const stdlib::Module& module : stdlib::standard_modules()) {
+    check.known_packages.push_back(package_of_standard_module(module.path));
+  }
+  auto program = check_program(std::move(modules), sources, diags, check);
   diags.sort();
   return program;
 }

@@ -16,14 +16,18 @@ namespace precept::lang {
 
 // Expands paths: a file is taken as given; a directory is searched
 // recursively for `*.rules` files, in sorted order so every run sees the
-// same files in the same order. Returns false and sets `error` when a path
-// does not exist or cannot be listed.
+// same files in the same order. A file named twice is listed once. Returns
+// false and sets `error` when a path does not exist, is not a regular file
+// or folder, or a folder or `*.rules` entry in it cannot be read.
 bool collect_rule_files(const std::vector<std::string>& paths, std::vector<std::string>& files,
                         std::string& error);
 
-// Reads each file into `sources`. Returns false and sets `error` (naming the
-// file) on the first file that cannot be read.
-bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std::string& error);
+// Reads each file into `sources`, at most `max_bytes` + 1 bytes of each (so
+// the parser can report a file over its size limit without the whole file
+// being read). Returns false and sets `error` (naming the file and the
+// reason) on the first file that cannot be read.
+bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std::string& error,
+                  std::size_t max_bytes = ParseLimits{}.max_source_bytes);
 
 // The path prefix of the embedded standard modules in a SourceSet.
 inline constexpr std::string_view standard_module_prefix = "<std>/";

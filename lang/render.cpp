@@ -60,6 +60,60 @@ void pad_under(std::string& out, std::string_view line, std::size_t from, std::s
   }
 }
 
+// Control characters other than tab would act on the terminal (a message or
+// source line quoting ESC could clear the screen); they are shown as escapes
+// in messages and as U+FFFD, one column wide, in source lines.
+bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F; }
+
+std::string printable_message(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (is_control(c)) {
+      out += fmt::format("\\u{{{:X}}}", static_cast<unsigned>(c));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+void append_printable_line(std::string& out, std::string_view line) {
+  for (std::size_t i = 0; i < line.size();) {
+    std::size_t from = i;
+    char32_t cp = next_code_point(line, i);
+    if (cp != '\t' && is_control(cp)) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    } else {
+      out.append(line.substr(from, i - from));
+    }
+  }
+}
+
+// Moves `offset` by up to `count` code points forward (or backward),
+// staying on code-point boundaries.
+std::size_t advance_code_points(std::string_view text, std::size_t offset, std::size_t count) {
+  while (count > 0 && offset < text.size()) {
+    next_code_point(text, offset);
+    --count;
+  }
+  return offset;
+}
+std::size_t retreat_code_points(std::string_view text, std::size_t offset, std::size_t count) {
+  while (count > 0 && offset > 0) {
+    --offset;
+    while (offset > 0 && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) --offset;
+    --count;
+  }
+  return offset;
+}
+
+// Long lines (minified or generated files) are shown as a window around the
+// span, so one diagnostic never prints megabytes.
+constexpr std::size_t long_line_bytes = 160;
+constexpr std::size_t context_code_points = 60;
+constexpr std::size_t max_caret_code_points = 80;
+
 void render_snippet(std::string& out, Span span, const SourceSet& sources) {
   const SourceFile& file = sources.file(span.file);
   LineCol start = file.locate(span.begin);
@@ -71,10 +125,26 @@ void render_snippet(std::string& out, Span span, const SourceSet& sources) {
   std::size_t span_length = span.end > span.begin ? span.end - span.begin : 0;
   std::size_t caret_to = std::min(caret_from + span_length, line.size());
 
+  std::string_view prefix_mark, suffix_mark;
+  if (line.size() > long_line_bytes) {
+    caret_to = std::min(caret_to, advance_code_points(line, caret_from, max_caret_code_points));
+    std::size_t window_begin = retreat_code_points(line, caret_from, context_code_points);
+    std::size_t window_end = advance_code_points(line, caret_to, context_code_points);
+    if (window_begin > 0) prefix_mark = "\xE2\x80\xA6";  // …
+    if (window_end < line.size()) suffix_mark = "\xE2\x80\xA6";
+    line = line.substr(window_begin, window_end - window_begin);
+    caret_from -= window_begin;
+    caret_to -= window_begin;
+  }
+
   std::string number = std::to_string(start.line);
   std::string gutter(number.size(), ' ');
-  out += fmt::format(" {} | {}\n", number, line);
+  out += fmt::format(" {} | {}", number, prefix_mark);
+  append_printable_line(out, line);
+  out += suffix_mark;
+  out += '\n';
   out += fmt::format(" {} | ", gutter);
+  if (!prefix_mark.empty()) out += ' ';
   pad_under(out, line, 0, caret_from, ' ');
   std::size_t before = out.size();
   pad_under(out, line, caret_from, caret_to, '^');
@@ -101,18 +171,20 @@ std::string render_text(const Diagnostic& d, const SourceSet& sources, const Ren
   if (options.color) {
     const char* color = d.severity == Severity::error ? "\x1b[1;31m" : "\x1b[1;35m";
     out += fmt::format("\x1b[1m{}:\x1b[0m {}{}:\x1b[0m \x1b[1m{}\x1b[0m [{}]\n",
-                       location(d.span, sources), color, severity, d.message, code_name(d.code));
-  } else {
-    out += fmt::format("{}: {}: {} [{}]\n", location(d.span, sources), severity, d.message,
+                       location(d.span, sources), color, severity, printable_message(d.message),
                        code_name(d.code));
+  } else {
+    out += fmt::format("{}: {}: {} [{}]\n", location(d.span, sources), severity,
+                       printable_message(d.message), code_name(d.code));
   }
   if (options.show_source && has_source(d.span, sources)) render_snippet(out, d.span, sources);
   for (const Note& note : d.notes) {
     if (has_source(note.span, sources)) {
-      out += fmt::format("{}: note: {}\n", location(note.span, sources), note.message);
+      out += fmt::format("{}: note: {}\n", location(note.span, sources),
+                         printable_message(note.message));
       if (options.show_source) render_snippet(out, note.span, sources);
     } else {
-      out += fmt::format("  note: {}\n", note.message);
+      out += fmt::format("  note: {}\n", printable_message(note.message));
     }
   }
   return out;

@@ -6,9 +6,14 @@ namespace precept::lang {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
+  // A UTF-8 byte-order mark is not text: dropping it here keeps columns on
+  // line 1 right and keeps it out of rendered source lines.
+  if (text_.starts_with("\xEF\xBB\xBF")) text_.erase(0, 3);
   line_starts_.push_back(0);
   for (std::uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    // \n, \r\n and a lone \r (old Mac files) all end a line.
+    bool lone_cr = text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n');
+    if (text_[i] == '\n' || lone_cr) line_starts_.push_back(i + 1);
   }
 }
 
@@ -27,9 +32,10 @@ LineCol SourceFile::locate(std::uint32_t offset) const {
 std::string_view SourceFile::line_text(std::uint32_t line) const {
   if (line == 0 || line > line_starts_.size()) return {};
   std::uint32_t begin = line_starts_[line - 1];
-  std::uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1
+  std::uint32_t end = line < line_starts_.size() ? line_starts_[line]
                                                  : static_cast<std::uint32_t>(text_.size());
   std::string_view view(text_.data() + begin, end - begin);
+  if (!view.empty() && view.back() == '\n') view.remove_suffix(1);
   if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
   return view;
 }

@@ -90,3 +90,38 @@ TEST_CASE("json rendering carries every field", "[render]") {
   CHECK(first["code"] == "missing-cite");
   CHECK(first["message"] == "rule `r` has no `cite`");
 }
+
+TEST_CASE("long lines are shown as a window around the span", "[render]") {
+  SourceSet set;
+  std::string line = "const X = " + std::string(5000, 'a') + " + nope + " + std::string(5000, 'b');
+  FileId id = set.add("long.rules", line + "\n");
+  Diagnostic d{Severity::error, DiagCode::undefined_name, span_of(set, id, "nope"), "undefined name `nope`", {}};
+  std::string text = render_text(d, set);
+  CHECK(text.size() < 600);
+  CHECK(text.find(" 1 | \xE2\x80\xA6" + std::string(57, 'a') + " + nope + ") != std::string::npos);
+  // The caret sits under `nope` in the window: the mark, 57 a's and " + ".
+  CHECK(text.find("\n   | " + std::string(1 + 57 + 3, ' ') + "^^^^\n") != std::string::npos);
+}
+
+TEST_CASE("a huge span gets a bounded caret", "[render]") {
+  SourceSet set;
+  FileId id = set.add("ident.rules", "let " + std::string(100000, 'x') + " = 1\n");
+  Diagnostic d{Severity::error, DiagCode::syntax_error, Span{id, 4, 100004}, "name is too long", {}};
+  std::string text = render_text(d, set);
+  CHECK(text.size() < 600);
+  CHECK(text.find(std::string(80, '^') + "\n") != std::string::npos);
+  CHECK(text.find(std::string(81, '^')) == std::string::npos);
+}
+
+TEST_CASE("control characters never reach the terminal raw", "[render]") {
+  SourceSet set;
+  FileId id = set.add("ctl.rules", "when d > \"\x1b[2J\x07\" x\n");
+  Diagnostic d{Severity::error, DiagCode::invalid_date, span_of(set, id, "\""),
+               "`\x1b[2J\x07` is not a valid date", {}};
+  std::string text = render_text(d, set);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  CHECK(text.find("`\\u{1B}[2J\\u{7}` is not a valid date") != std::string::npos);
+  // Each control character becomes one U+FFFD, so the caret stays aligned.
+  CHECK(text.find(" 1 | when d > \"\xEF\xBF\xBD[2J\xEF\xBF\xBD\" x\n   |          ^\n") != std::string::npos);
+}

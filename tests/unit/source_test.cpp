@@ -57,3 +57,15 @@ TEST_CASE("diagnostics count errors and sort by position", "[diagnostic]") {
   CHECK(code_name(DiagCode::unknown_field) == "unknown-field");
   CHECK(code_name(DiagCode::missing_cite) == "missing-cite");
 }
+
+TEST_CASE("a byte-order mark is dropped and a lone CR ends a line", "[source]") {
+  SourceFile bom("bom.rules", "\xEF\xBB\xBFpackage a\nx");
+  CHECK(bom.text() == "package a\nx");
+  CHECK(bom.locate(8).column == 9);
+  SourceFile mac("mac.rules", "package a\rrule r\r\nx");
+  CHECK(mac.line_count() == 3);
+  CHECK(mac.line_text(1) == "package a");
+  CHECK(mac.line_text(2) == "rule r");
+  CHECK(mac.locate(10).line == 2);
+  CHECK(mac.locate(18).line == 3);
+}

@@ -32,7 +32,9 @@ int run_check(const CheckArgs& args) {
     return exit_usage;
   }
   if (files.empty()) {
-    fmt::print(stderr, "rulec: no `.rules` files found\n");
+    std::string searched;
+    for (const std::string& path : args.paths) searched += (searched.empty() ? "`" : ", `") + path + "`";
+    fmt::print(stderr, "rulec: no `.rules` files found in {}\n", searched);
     return exit_usage;
   }
 
