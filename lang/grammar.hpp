@@ -30,7 +30,8 @@
 // in `type`/`facts` field declarations, in `given` keys and paths, and as the
 // later parts of dotted names, because fact schemas come from elsewhere; not
 // as `with { key: ... }` keys, whose values are expressions that a following
-// `in:` or `and:` line would continue):
+// `in:` or `and:` line would continue; where a name is declared or bound,
+// `name_of<Role>` reports a reserved word by name):
 //
 //   package import enum type facts const def output rule test
 //   for let when unless then if else
@@ -106,6 +107,48 @@ struct reserved_word
 struct identifier : seq<sp, not_at<reserved_word>, word_raw> {};
 // Any word, reserved or not: field names, severity and outcome words, keys.
 struct word : seq<sp, word_raw> {};
+
+// A name being declared or bound. A reserved word in its place raises
+// `reserved_name<Role>`, whose message names the word and what it cannot name
+// (Role::what, with its article).
+template <typename Role>
+struct reserved_name : failure {};  // raised
+template <typename Role>
+struct name_of : sor<identifier, seq<at<sp, reserved_word>, raise<reserved_name<Role>>>> {};
+
+struct role_package {
+  static constexpr const char* what = "a package";
+};
+struct role_alias {
+  static constexpr const char* what = "an import alias";
+};
+struct role_enum {
+  static constexpr const char* what = "an enum";
+};
+struct role_member {
+  static constexpr const char* what = "an enum member";
+};
+struct role_type {
+  static constexpr const char* what = "a type";
+};
+struct role_const {
+  static constexpr const char* what = "a constant";
+};
+struct role_def {
+  static constexpr const char* what = "a function";
+};
+struct role_param {
+  static constexpr const char* what = "a parameter";
+};
+struct role_output {
+  static constexpr const char* what = "an output";
+};
+struct role_rule {
+  static constexpr const char* what = "a rule";
+};
+struct role_variable {
+  static constexpr const char* what = "a variable";
+};
 
 #define PRECEPT_KEYWORD(name, text) \
   struct name : seq<sp, TAO_PEGTL_KEYWORD(text)> {}
@@ -286,7 +329,7 @@ struct set_close : rbrace {};
 struct set_literal : seq<lbrace, opt<comma_list<expr>>, must<set_close>> {};
 
 // some d in data: body   /   every d in data: body
-struct quantifier_var : seq<identifier> {};
+struct quantifier_var : name_of<role_variable> {};
 struct quantifier_in : seq<kw_in> {};
 struct quantifier_domain : seq<expr> {};
 struct quantifier_colon : colon {};
@@ -302,7 +345,7 @@ struct every_expr : quantifier_form<kw_every> {};
 struct aggregate_open : lparen {};
 struct aggregate_value : seq<expr> {};
 struct aggregate_for : seq<kw_for> {};
-struct aggregate_var : seq<identifier> {};
+struct aggregate_var : name_of<role_variable> {};
 struct aggregate_in : seq<kw_in> {};
 struct aggregate_domain : seq<expr> {};
 struct where_condition : seq<expr> {};
@@ -374,7 +417,8 @@ struct expr : nest<expression> {};
 
 // --------------------------------------------------------------- module ---
 
-struct package_name : seq<dotted_name> {};
+struct package_name
+    : sor<dotted_name, seq<at<sp, reserved_word>, raise<reserved_name<role_package>>>> {};
 struct package_decl : seq<kw_package, must<package_name>> {};
 
 struct import_path : seq<dotted_name> {};
@@ -382,19 +426,20 @@ struct selection_name : seq<identifier> {};
 struct selection_close : rbrace {};
 struct import_selection : seq<dot, lbrace, must<selection_name>, star<comma, selection_name>,
                               opt<comma>, must<selection_close>> {};
-struct alias_name : seq<identifier> {};
+struct alias_name : name_of<role_alias> {};
 struct import_alias : seq<kw_as, must<alias_name>> {};
 struct import_decl : seq<kw_import, must<import_path>, opt<sor<import_selection, import_alias>>> {};
 
-struct decl_name : seq<identifier> {};
+template <typename Role>
+struct decl_name : name_of<Role> {};
 
 // enum Scope { consumer_app = 1, enterprise_app = 2 }
 struct enum_code : sor<signed_number, string_literal> {};
-struct enum_member : seq<identifier, opt<equals, must<enum_code>>> {};
+struct enum_member : seq<name_of<role_member>, opt<equals, must<enum_code>>> {};
 struct enum_open : lbrace {};
 struct enum_close : rbrace {};
-struct enum_decl : seq<kw_enum, must<decl_name>, must<enum_open>, opt<separated<enum_member>>,
-                       must<enum_close>> {};
+struct enum_decl : seq<kw_enum, must<decl_name<role_enum>>, must<enum_open>,
+                       opt<separated<enum_member>>, must<enum_close>> {};
 
 // name: Type = default
 struct field_colon : colon {};
@@ -405,33 +450,33 @@ struct field_decl
 struct fields_open : lbrace {};
 struct fields_close : rbrace {};
 struct field_block : seq<must<fields_open>, opt<separated<field_decl>>, must<fields_close>> {};
-struct type_decl : seq<kw_type, must<decl_name>, field_block> {};
+struct type_decl : seq<kw_type, must<decl_name<role_type>>, field_block> {};
 struct facts_decl : seq<kw_facts, field_block> {};
 
 struct const_type : seq<type_ref> {};
 struct const_equals : equals {};
 struct const_value : seq<expr> {};
-struct const_decl : seq<kw_const, must<decl_name>, opt<colon, must<const_type>>, must<const_equals>,
-                        must<const_value>> {};
+struct const_decl : seq<kw_const, must<decl_name<role_const>>, opt<colon, must<const_type>>,
+                        must<const_equals>, must<const_value>> {};
 
 struct param_colon : colon {};
 struct param_type : seq<type_ref> {};
-struct param : seq<identifier, must<param_colon>, must<param_type>> {};
+struct param : seq<name_of<role_param>, must<param_colon>, must<param_type>> {};
 struct params_open : lparen {};
 struct params_close : rparen {};
 struct result_colon : colon {};
 struct result_type : seq<type_ref> {};
 struct def_equals : equals {};
 struct def_body : seq<expr> {};
-struct def_decl
-    : seq<kw_def, must<decl_name>, must<params_open>, opt<comma_list<param>>, must<params_close>,
-          must<result_colon>, must<result_type>, must<def_equals>, must<def_body>> {};
+struct def_decl : seq<kw_def, must<decl_name<role_def>>, must<params_open>, opt<comma_list<param>>,
+                      must<params_close>, must<result_colon>, must<result_type>, must<def_equals>,
+                      must<def_body>> {};
 
 struct output_colon : colon {};
 struct output_type : seq<type_ref> {};
 struct output_value : seq<expr> {};
-struct output_decl : seq<kw_output, must<decl_name>, must<output_colon>, must<output_type>,
-                         opt<equals, must<output_value>>> {};
+struct output_decl : seq<kw_output, must<decl_name<role_output>>, must<output_colon>,
+                         must<output_type>, opt<equals, must<output_value>>> {};
 
 // ----------------------------------------------------------------- rules ---
 //
@@ -444,7 +489,7 @@ struct cite_text : seq<string_literal> {};
 struct cite_clause : seq<kw_cite, must<cite_text>, star<comma, must<cite_text>>> {};
 struct severity_word : seq<word> {};
 struct severity_clause : seq<kw_severity, must<severity_word>> {};
-struct binding_name : seq<identifier> {};
+struct binding_name : name_of<role_variable> {};
 struct for_in : seq<kw_in> {};
 struct for_domain : seq<expr> {};
 struct for_clause : seq<kw_for, must<binding_name>, must<for_in>, must<for_domain>> {};
@@ -485,8 +530,8 @@ struct effect_without_then : failure {};  // raised
 struct effect_start : sor<kw_deny, kw_review, kw_warn, kw_require, kw_raise> {};
 struct rule_close : sor<rbrace, seq<at<effect_start>, raise<effect_without_then>>> {};
 struct rule_open : lbrace {};
-struct rule_decl
-    : seq<kw_rule, must<decl_name>, must<rule_open>, star<rule_clause>, must<rule_close>> {};
+struct rule_decl : seq<kw_rule, must<decl_name<role_rule>>, must<rule_open>, star<rule_clause>,
+                       must<rule_close>> {};
 
 // ----------------------------------------------------------------- tests ---
 
@@ -564,8 +609,16 @@ struct misplaced_import : failure {};   // raised
 struct top_level_item : sor<declaration, seq<at<kw_package>, raise<misplaced_package>>,
                             seq<at<kw_import>, raise<misplaced_import>>> {};
 struct end_of_file : eof {};
-struct module : seq<opt<byte_order_mark>, opt<package_decl>, star<import_decl>,
-                    star<top_level_item>, sp, must<end_of_file>> {};
+// Without `package`, a file that starts with an import or a declaration (or is
+// empty) parses, and the checker reports the missing package; anything else
+// at the start (`packag x`, `mod x`) is reported here, as the same error.
+struct package_expected : failure {};  // raised
+struct declaration_start
+    : sor<kw_import, kw_enum, kw_type, kw_facts, kw_const, kw_def, kw_output, kw_rule, kw_test> {};
+struct module_start
+    : sor<package_decl, at<sor<declaration_start, seq<sp, eof>>>, raise<package_expected>> {};
+struct module : seq<opt<byte_order_mark>, module_start, star<import_decl>, star<top_level_item>, sp,
+                    must<end_of_file>> {};
 
 // -------------------------------------------------------- error messages ---
 
@@ -584,6 +637,7 @@ inline constexpr DiagCode error_code = DiagCode::syntax_error;
 // Numbers and strings
 PRECEPT_ERROR(bad_number_char, "invalid character in a number");
 PRECEPT_ERROR_CODE(bad_number_char, invalid_number);
+// Both replaced in parser.cpp by messages quoting the string or the escape.
 PRECEPT_ERROR(string_close, "unterminated string literal");
 PRECEPT_ERROR_CODE(string_close, unterminated_string);
 PRECEPT_ERROR(escape_code,
@@ -671,7 +725,14 @@ PRECEPT_ERROR(misplaced_import, "imports must come before the other declarations
 PRECEPT_ERROR(end_of_file,
               "expected a declaration: `enum`, `type`, `facts`, `const`, `def`, `output`, "
               "`rule` or `test`");
-PRECEPT_ERROR(decl_name, "expected a name for the declaration");
+PRECEPT_ERROR(package_expected, "a rule file must begin with `package <name>`");
+PRECEPT_ERROR_CODE(package_expected, missing_package);
+template <typename Role>
+inline constexpr const char* error_message<decl_name<Role>> = "expected a name for the declaration";
+// Replaced in parser.cpp by "`<word>` is a reserved word and cannot name <Role::what>".
+template <typename Role>
+inline constexpr const char* error_message<reserved_name<Role>> =
+    "a reserved word cannot be used as a name";
 
 // Declarations
 PRECEPT_ERROR(enum_open, "expected `{` after the enum's name");

@@ -405,6 +405,58 @@ void describe_stray_character(std::string_view text, SyntaxError& error) {
   }
 }
 
+template <typename Rule>
+inline constexpr bool is_reserved_name = false;
+template <typename Role>
+inline constexpr bool is_reserved_name<g::reserved_name<Role>> = true;
+template <typename Rule>
+inline constexpr const char* reserved_role = nullptr;
+template <typename Role>
+inline constexpr const char* reserved_role<g::reserved_name<Role>> = Role::what;
+
+// Rules that fail right after a complete expression, where a single `=` was
+// most likely meant as a comparison.
+template <typename Rule>
+inline constexpr bool follows_expression =
+    std::is_same_v<Rule, g::rule_close> || std::is_same_v<Rule, g::end_of_file> ||
+    std::is_same_v<Rule, g::paren_close> || std::is_same_v<Rule, g::if_then> ||
+    std::is_same_v<Rule, g::if_else> || std::is_same_v<Rule, g::list_close> ||
+    std::is_same_v<Rule, g::set_close> || std::is_same_v<Rule, g::call_close> ||
+    std::is_same_v<Rule, g::index_close> || std::is_same_v<Rule, g::aggregate_close> ||
+    std::is_same_v<Rule, g::quantifier_colon> || std::is_same_v<Rule, g::interpolation_close> ||
+    std::is_same_v<Rule, g::with_close> || std::is_same_v<Rule, g::test_close> ||
+    std::is_same_v<Rule, g::expect_equals>;
+
+// Operators from other languages get a hint instead of "expected ...":
+// `&&`, `||`, `!` anywhere, and `=` after an expression.
+bool describe_foreign_operator(std::string_view text, bool after_expression, SyntaxError& error) {
+  const std::string_view rest = text.substr(std::min(error.begin, text.size()));
+  const auto hint = [&](std::size_t length, std::string message) {
+    error.end = error.begin + length;
+    error.message = std::move(message);
+    return true;
+  };
+  if (rest.substr(0, 2) == "&&") return hint(2, "use `and` instead of `&&`");
+  if (rest.substr(0, 2) == "||") return hint(2, "use `or` instead of `||`");
+  const bool single = rest.size() < 2 || rest[1] != '=';
+  if (!rest.empty() && rest[0] == '!' && single) return hint(1, "use `not` instead of `!`");
+  if (after_expression && !rest.empty() && rest[0] == '=' && single) {
+    return hint(1, "`=` is not a comparison; use `==`");
+  }
+  return false;
+}
+
+// At most `max_chars` characters of `text`, cut at a character boundary and
+// marked with `…` when cut.
+std::string shorten(std::string_view text, std::size_t max_chars) {
+  std::size_t end = 0;
+  for (std::size_t chars = 0; end < text.size() && chars < max_chars; ++chars) {
+    end += utf8_sequence_length(static_cast<unsigned char>(text[end]));
+  }
+  if (end >= text.size()) return std::string(text);
+  return std::string(text.substr(0, end)) + "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
+}
+
 template <typename Rule, typename ParseInput>
 SyntaxError make_syntax_error(const ParseInput& in, ParseContext& context) {
   const std::string_view text = context.text();
@@ -414,12 +466,34 @@ SyntaxError make_syntax_error(const ParseInput& in, ParseContext& context) {
     case ErrorAnchor::next_token:
       error.begin = skip_space(text, at);
       error.end = error.begin + token_length(text, error.begin);
-      describe_stray_character(text, error);
+      if constexpr (is_reserved_name<Rule>) {
+        error.message =
+            fmt::format("`{}` is a reserved word and cannot name {}",
+                        text.substr(error.begin, error.end - error.begin), reserved_role<Rule>);
+      } else if constexpr (std::is_same_v<Rule, g::package_expected>) {
+        const std::string_view found = text.substr(error.begin, error.end - error.begin);
+        if (!found.empty() && is_ident_char(found.front())) {
+          error.message += fmt::format(", not `{}`", found);
+          if (!closest_match(found, {"package"}).empty()) {
+            error.message += "; did you mean `package`?";
+          }
+        }
+      } else if constexpr (g::error_code<Rule> == DiagCode::syntax_error) {
+        if (!describe_foreign_operator(text, follows_expression<Rule>, error)) {
+          describe_stray_character(text, error);
+        }
+      }
       break;
     case ErrorAnchor::open_token:
       error.begin = context.token_starts().empty() ? at : context.token_starts().back();
       error.end = at;
       while (error.end < text.size() && is_ident_char(text[error.end])) ++error.end;
+      if constexpr (std::is_same_v<Rule, g::string_close>) {
+        // The string runs to the end of its line (or of the file).
+        error.message =
+            fmt::format("unterminated string `{}`; a string must end with `\"` on the same line",
+                        shorten(text.substr(error.begin, at - error.begin), 40));
+      }
       break;
     case ErrorAnchor::escape:
       error.begin = text.rfind('\\', at == 0 ? 0 : at - 1);
@@ -427,6 +501,13 @@ SyntaxError make_syntax_error(const ParseInput& in, ParseContext& context) {
       if (at < text.size() && text[at] != '"' && text[at] != '\n' && text[at] != '\r') {
         error.end = at + token_length(text, at);
         if (is_ident_char(text[at])) error.end = at + 1;  // `\q`, not `\quote`
+      }
+      if constexpr (std::is_same_v<Rule, g::escape_code>) {
+        // `"`, a line break or the end of the file after `\`: the escape is the
+        // backslash alone.
+        error.message = fmt::format(
+            "invalid escape `{}` in string; use one of `\\n \\t \\r \\\" \\\\ \\$ \\u{{...}}`",
+            text.substr(error.begin, std::max(error.end, at) - error.begin));
       }
       break;
   }
@@ -1498,8 +1579,9 @@ bool check_bytes(std::string_view text, FileId file, Diagnostics& diags,
   if (text.size() > limits.max_source_bytes ||
       text.size() >= std::numeric_limits<std::uint32_t>::max()) {
     diags.error(DiagCode::file_too_large, Span{file, 0, 0},
-                fmt::format("the file is {} bytes long, more than the limit of {} bytes",
-                            text.size(), limits.max_source_bytes));
+                // The reader may stop one byte past the limit, so the true
+                // size is unknown here: say only that it is over.
+                fmt::format("the file is larger than the limit of {} bytes", limits.max_source_bytes));
     return false;
   }
   // Whichever comes first: a NUL byte is valid UTF-8 but never text.

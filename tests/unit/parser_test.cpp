@@ -734,7 +734,7 @@ TEST_CASE("lexical errors: strings, escapes, numbers", "[parser]") {
   CHECK(f.code == DiagCode::unterminated_string);
   CHECK(f.line == 1);
   CHECK(f.column == 11);
-  CHECK(f.message == "unterminated string literal");
+  CHECK(f.message == "unterminated string `\"abc`; a string must end with `\"` on the same line");
   CHECK(f.spanned == "\"abc");
 
   f = parse_error("const X = \"abc");
@@ -794,6 +794,186 @@ TEST_CASE("lexical errors: strings, escapes, numbers", "[parser]") {
   f = parse_error("enum E { a = 1.5 }");
   CHECK(f.code == DiagCode::invalid_number);
   CHECK(f.column == 14);
+}
+
+TEST_CASE("unterminated strings and invalid escapes name the text", "[parser]") {
+  Failure f = parse_error("rule r {\n  title \"Emotion recognition\n  then deny \"x\"\n}\n");
+  CHECK(f.code == DiagCode::unterminated_string);
+  CHECK(f.line == 2);
+  CHECK(f.column == 9);
+  CHECK(f.message ==
+        "unterminated string `\"Emotion recognition`; a string must end with `\"` on the same "
+        "line");
+
+  // Long strings are cut at 40 characters, CRLF or not.
+  f = parse_error("const X = \"" + std::string(50, 'a') + "\r\nconst Y = 1\r\n");
+  CHECK(f.code == DiagCode::unterminated_string);
+  CHECK(f.column == 11);
+  CHECK(f.message == "unterminated string `\"" + std::string(39, 'a') +
+                         "\xE2\x80\xA6`; a string must end with `\"` on the same line");
+
+  // Multi-byte characters are never cut in half.
+  f = parse_error("const X = \"" + std::string(38, 'a') + "\xC3\xA9\xC3\xA9\xC3\xA9");
+  CHECK(f.message == "unterminated string `\"" + std::string(38, 'a') +
+                         "\xC3\xA9\xE2\x80\xA6`; a string must end with `\"` on the same line");
+
+  // The string inside an interpolation is the one named.
+  f = parse_error("const X = \"a ${f(\"b)}\"");
+  CHECK(f.code == DiagCode::syntax_error);  // `)}"` is read as the inner string's text
+  f = parse_error("const X = \"a ${f(\"b");
+  CHECK(f.code == DiagCode::unterminated_string);
+  CHECK(f.column == 18);
+  CHECK(f.message.find("unterminated string `\"b`") == 0);
+
+  f = parse_error("const X = \"C:\\path\"");
+  CHECK(f.code == DiagCode::invalid_escape);
+  CHECK(f.line == 1);
+  CHECK(f.column == 14);
+  CHECK(f.spanned == "\\p");
+  CHECK(f.message ==
+        "invalid escape `\\p` in string; use one of `\\n \\t \\r \\\" \\\\ \\$ \\u{...}`");
+
+  f = parse_error("const X = \"caf\\\xC3\xA9\"");
+  CHECK(f.code == DiagCode::invalid_escape);
+  CHECK(f.spanned == "\\\xC3\xA9");
+  CHECK(f.message.find("invalid escape `\\\xC3\xA9` in string; ") == 0);
+
+  // A backslash at the end of the line escapes nothing.
+  f = parse_error("const X = \"abc\\\nconst Y = 1");
+  CHECK(f.code == DiagCode::invalid_escape);
+  CHECK(f.column == 15);
+  CHECK(f.spanned == "\\");
+  CHECK(f.message.find("invalid escape `\\` in string; ") == 0);
+}
+
+TEST_CASE("reserved words where a name is declared", "[parser]") {
+  Failure f =
+      parse_error("rule r {\n  let count = n * 2\n  when count > 1\n  then deny \"x\"\n}\n");
+  CHECK(f.code == DiagCode::syntax_error);
+  CHECK(f.line == 2);
+  CHECK(f.column == 7);
+  CHECK(f.spanned == "count");
+  CHECK(f.message == "`count` is a reserved word and cannot name a variable");
+
+  f = parse_error("rule test {\n  when a\n  then deny \"x\"\n}\n");
+  CHECK(f.code == DiagCode::syntax_error);
+  CHECK(f.line == 1);
+  CHECK(f.column == 6);
+  CHECK(f.spanned == "test");
+  CHECK(f.message == "`test` is a reserved word and cannot name a rule");
+
+  const std::pair<const char*, const char*> cases[] = {
+      {"package rule", "`rule` is a reserved word and cannot name a package"},
+      {"import a.b as def", "`def` is a reserved word and cannot name an import alias"},
+      {"enum in { a }", "`in` is a reserved word and cannot name an enum"},
+      {"enum E { a, in }", "`in` is a reserved word and cannot name an enum member"},
+      {"type output { a: int }", "`output` is a reserved word and cannot name a type"},
+      {"const sum = 1", "`sum` is a reserved word and cannot name a constant"},
+      {"def max(a: int): int = a", "`max` is a reserved word and cannot name a function"},
+      {"def f(a: int, min: int): int = a", "`min` is a reserved word and cannot name a parameter"},
+      {"output every: int", "`every` is a reserved word and cannot name an output"},
+      {"rule r { for some in data then deny \"x\" }",
+       "`some` is a reserved word and cannot name a variable"},
+      {"const X = some count in xs: true", "`count` is a reserved word and cannot name a variable"},
+      {"const X = count(none in xs)", "`none` is a reserved word and cannot name a variable"},
+  };
+  for (const auto& [source, message] : cases) {
+    INFO(source);
+    f = parse_error(source);
+    CHECK(f.code == DiagCode::syntax_error);
+    CHECK(f.message == message);
+  }
+
+  // Reserved words still name fields.
+  parse_ok("type T { count: int }\nconst X = t.count");
+}
+
+TEST_CASE("a file that does not begin with package", "[parser]") {
+  Failure f = parse_error("packag cases.x\n\nrule r { when a then deny \"x\" }\n");
+  CHECK(f.code == DiagCode::missing_package);
+  CHECK(f.line == 1);
+  CHECK(f.column == 1);
+  CHECK(f.spanned == "packag");
+  CHECK(f.message ==
+        "a rule file must begin with `package <name>`, not `packag`; did you mean `package`?");
+
+  f = parse_error("// A comment.\nmod x\n");
+  CHECK(f.code == DiagCode::missing_package);
+  CHECK(f.line == 2);
+  CHECK(f.column == 1);
+  CHECK(f.spanned == "mod");
+  CHECK(f.message == "a rule file must begin with `package <name>`, not `mod`");
+
+  f = parse_error("\xEF\xBB\xBF{ }");
+  CHECK(f.code == DiagCode::missing_package);
+  CHECK(f.spanned == "{");
+  CHECK(f.message == "a rule file must begin with `package <name>`");
+
+  {
+    auto p = parse("packag x\nrul y {}\n");
+    CHECK(p->module == nullptr);
+    CHECK(p->diags.all().size() == 1);  // one error, not one per line
+  }
+
+  // An empty file, or one that starts with an import or a declaration, parses:
+  // the checker reports the missing package, with the same code and message.
+  CHECK(parse_ok("")->module->package.parts.empty());
+  CHECK(parse_ok("// only a comment\n")->module->package.parts.empty());
+  CHECK(parse_ok("facts { a: int }")->module->package.parts.empty());
+  CHECK(parse_ok("import a.b\nconst X = 1")->module->package.parts.empty());
+
+  // A misplaced `package` is still reported as such.
+  f = parse_error("const X = 1\npackage a\n");
+  CHECK(f.code == DiagCode::syntax_error);
+  CHECK(f.message == "`package` must be the first declaration of the file");
+}
+
+TEST_CASE("operators from other languages", "[parser]") {
+  Failure f = parse_error("rule r {\n  when n = 1\n  then deny \"x\"\n}\n");
+  CHECK(f.code == DiagCode::syntax_error);
+  CHECK(f.line == 2);
+  CHECK(f.column == 10);
+  CHECK(f.spanned == "=");
+  CHECK(f.message == "`=` is not a comparison; use `==`");
+
+  f = parse_error("rule r {\n  when a && b\n  then deny \"x\"\n}\n");
+  CHECK(f.code == DiagCode::syntax_error);
+  CHECK(f.line == 2);
+  CHECK(f.column == 10);
+  CHECK(f.spanned == "&&");
+  CHECK(f.message == "use `and` instead of `&&`");
+
+  f = parse_error("rule r { when a || b then deny \"x\" }");
+  CHECK(f.column == 17);
+  CHECK(f.spanned == "||");
+  CHECK(f.message == "use `or` instead of `||`");
+
+  f = parse_error("rule r { when !a then deny \"x\" }");
+  CHECK(f.column == 15);
+  CHECK(f.spanned == "!");
+  CHECK(f.message == "use `not` instead of `!`");
+
+  f = parse_error("const X = (a = b)");
+  CHECK(f.column == 14);
+  CHECK(f.message == "`=` is not a comparison; use `==`");
+
+  f = parse_error("const X = if a = b then 1 else 2");
+  CHECK(f.message == "`=` is not a comparison; use `==`");
+
+  f = parse_error("const X = [a && b]");
+  CHECK(f.message == "use `and` instead of `&&`");
+
+  f = parse_error("test \"t\" { expect o = 1 }");
+  CHECK(f.column == 21);
+  CHECK(f.message == "`=` is not a comparison; use `==`");
+
+  // Where `=` is not after an expression, the usual message stays.
+  f = parse_error("rule r = { when a then deny \"x\" }");
+  CHECK(f.message == "expected `{` after the rule's name");
+  f = parse_error("const X = = 1");
+  CHECK(f.message == "expected the constant's value after `=`");
+
+  parse_ok("const X = a != b and not c");
 }
 
 TEST_CASE("missing then", "[parser]") {
@@ -966,8 +1146,12 @@ TEST_CASE("declaration syntax errors", "[parser]") {
   CHECK(f.message == "expected `>` to close the type arguments");
 
   f = parse_error("const if = 1");
-  CHECK(f.message == "expected a name for the declaration");
+  CHECK(f.message == "`if` is a reserved word and cannot name a constant");
   CHECK(f.spanned == "if");
+
+  f = parse_error("const = 1");
+  CHECK(f.message == "expected a name for the declaration");
+  CHECK(f.spanned == "=");
 
   f = parse_error("const X: int 1");
   CHECK(f.message == "expected `=` and the constant's value");
