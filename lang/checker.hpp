@@ -38,6 +38,10 @@ struct CheckOptions {
   // read and is JSON (given_file errors). Its contents are typed by the test
   // harness, which reports wrong values as input errors like the fact loader.
   bool read_given_files = true;
+  // Packages that exist but may not be loaded (the standard modules, which
+  // the front end loads only when imported): used only for "did you mean" on
+  // an unknown import.
+  std::vector<std::string> known_packages;
 };
 
 class Program;

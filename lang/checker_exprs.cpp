@@ -281,6 +281,12 @@ const Type* Checker::check_binary(Expr& e, Binary& b, const Type* hint) {
   return types_.error();
 }
 
+std::string Checker::operand_mismatch(const Expr& culprit, const Type* culprit_type,
+                                      const Expr& other, const Type* other_type) const {
+  return describe_expr(culprit) + " is " + ticked(describe(culprit_type)) + ", but " +
+         describe_expr(other) + " is " + ticked(describe(other_type));
+}
+
 const Type* Checker::check_comparison(Expr& e, Binary& b) {
   // The side whose type is known is checked first and gives the other side
   // its expected type: `d.classification == public`, `date >= "2026-08-02"`.
@@ -321,15 +327,14 @@ const Type* Checker::check_comparison(Expr& e, Binary& b) {
       return result;
     }
     if (join(types_, a, c) == nullptr) {
-      std::string message =
-          "cannot compare " + ticked(describe(lt)) + " with " + ticked(describe(rt));
+      std::string message = operand_mismatch(*second, swap ? lt : rt, *first, swap ? rt : lt);
       for (auto [side, t] : {std::pair{b.lhs.get(), c}, std::pair{b.rhs.get(), a}}) {
         auto* s = side->as<StringLit>();
         if (s && is_enum(t) && t->enum_decl() && enum_member_index(*t->enum_decl(), s->value)) {
           message += "; write the member bare: " + ticked(s->value);
         }
       }
-      error(DiagCode::type_mismatch, e.span, std::move(message));
+      error(DiagCode::type_mismatch, second->span, std::move(message));
     }
     return result;
   }
@@ -349,8 +354,8 @@ const Type* Checker::check_comparison(Expr& e, Binary& b) {
     }
   }
   if (lt != rt && !(is_numeric(lt) && is_numeric(rt))) {
-    error(DiagCode::type_mismatch, e.span,
-          "cannot compare " + ticked(describe(lt)) + " with " + ticked(describe(rt)));
+    error(DiagCode::type_mismatch, second->span,
+          operand_mismatch(*second, swap ? lt : rt, *first, swap ? rt : lt));
   }
   return result;
 }
@@ -411,33 +416,54 @@ const Type* Checker::check_membership(Expr& e, Binary& b) {
 
 const Type* Checker::check_arithmetic(Expr& e, Binary& b) {
   const Type* lt = check(b.lhs.get());
-  const Type* rt = check(b.rhs.get(), is_numeric(lt) ? lt : nullptr);
+  // `%` takes ints only: a literal keeps its own type (`2` is `int`, not the
+  // `number` of the other side), so that a mismatch names the right one.
+  const Type* rt =
+      check(b.rhs.get(), is_numeric(lt) && b.op != BinaryOp::mod ? lt : nullptr);
   if (!b.lhs || !b.rhs || is_error(lt) || is_error(rt)) return types_.error();
   if (reject_optional(*b.lhs, lt) || reject_optional(*b.rhs, rt)) return types_.error();
   const std::string op = ticked(op_word(b.op));
-  auto fail = [&](std::string needs) {
-    error(DiagCode::type_mismatch, e.span,
-          op + " needs " + needs + ", but " + describe_expr(*b.lhs) + " is " +
-              ticked(describe(lt)) + " and " + describe_expr(*b.rhs) + " is " +
-              ticked(describe(rt)));
+  // Names the operands that do not fit, pointing at the one when only one
+  // does not: `%` needs two `int`s, but `x` is `number`.
+  auto fail = [&](std::string needs, bool lhs_fits = false, bool rhs_fits = false) {
+    if (lhs_fits != rhs_fits) {
+      Expr& culprit = lhs_fits ? *b.rhs : *b.lhs;
+      error(DiagCode::type_mismatch, culprit.span,
+            op + " needs " + needs + ", but " + describe_expr(culprit) + " is " +
+                ticked(describe(lhs_fits ? rt : lt)));
+    } else {
+      error(DiagCode::type_mismatch, e.span,
+            op + " needs " + needs + ", but " + describe_expr(*b.lhs) + " is " +
+                ticked(describe(lt)) + " and " + describe_expr(*b.rhs) + " is " +
+                ticked(describe(rt)));
+    }
     return types_.error();
   };
   bool ints = lt == types_.integer() && rt == types_.integer();
   switch (b.op) {
     case BinaryOp::add:
       if (lt == types_.string() && rt == types_.string()) return types_.string();
-      if (!is_numeric(lt) || !is_numeric(rt)) return fail("two numbers or two strings");
+      if (!is_numeric(lt) || !is_numeric(rt)) {
+        // The left side, when it is a number or a string, decides which.
+        bool lhs_fits = is_numeric(lt) || lt == types_.string();
+        bool rhs_fits = !lhs_fits && (is_numeric(rt) || rt == types_.string());
+        return fail("two numbers or two strings", lhs_fits, rhs_fits);
+      }
       return ints ? types_.integer() : types_.number();
     case BinaryOp::sub:
     case BinaryOp::mul:
-      if (!is_numeric(lt) || !is_numeric(rt)) return fail("two numbers");
+      if (!is_numeric(lt) || !is_numeric(rt)) {
+        return fail("two numbers", is_numeric(lt), is_numeric(rt));
+      }
       return ints ? types_.integer() : types_.number();
     case BinaryOp::div:
       // int / int is a number: 7 / 2 is 3.5, as a compliance author expects
-      if (!is_numeric(lt) || !is_numeric(rt)) return fail("two numbers");
+      if (!is_numeric(lt) || !is_numeric(rt)) {
+        return fail("two numbers", is_numeric(lt), is_numeric(rt));
+      }
       return types_.number();
     case BinaryOp::mod:
-      if (!ints) return fail("two `int`s");
+      if (!ints) return fail("two `int`s", lt == types_.integer(), rt == types_.integer());
       return types_.integer();
     default:
       return types_.error();

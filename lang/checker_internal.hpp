@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,6 +60,10 @@ struct FileScope {
   std::vector<ImportState> imports;
   std::map<std::string, std::vector<SelectedName>, std::less<>> selected;
   std::map<std::string, std::size_t, std::less<>> aliases;  // alias -> import index
+  // Names a failed import would have introduced (its alias, last segment or
+  // selected names, and the head of its path): they resolve silently to the
+  // error type, so that one bad import is reported once, not at every use.
+  std::set<std::string, std::less<>> poisoned;
 };
 
 // A variable introduced by `for`, `let`, a quantifier, an aggregate or a
@@ -144,6 +149,7 @@ class Checker {
   // ---- checker_names.cpp: packages, declarations, imports, lookup
   void index_modules();
   void resolve_imports();
+  std::string unknown_package_message(const Import& imp) const;
   FileScope* file_of(const Decl* decl);
   PackageInfo* package_of(const Decl* decl);
   // `member`: the next segment when the name heads a dotted path (`persons.Person`);
@@ -190,6 +196,9 @@ class Checker {
   const Type* check_comparison(Expr& e, Binary& b);
   const Type* check_membership(Expr& e, Binary& b);
   const Type* check_arithmetic(Expr& e, Binary& b);
+  // "`culprit` is `T`, but `other` is `U`", for operands that do not match.
+  std::string operand_mismatch(const Expr& culprit, const Type* culprit_type, const Expr& other,
+                               const Type* other_type) const;
   const Type* check_collection_literal(std::vector<ExprPtr>& elements, bool is_set,
                                        const Type* hint);
   const Type* check_string_literal(Expr& e, const StringLit& s, const Type* hint);
@@ -248,6 +257,9 @@ class Checker {
   // Every enum, by declaration, with its package (for bare member search).
   std::vector<Decl*> enums_;
   std::vector<Decl*> facts_decls_;
+  // Declarations whose name an earlier one of the package already took
+  // (reported as duplicates); uses resolve to the first.
+  std::vector<Decl*> shadowed_decls_;
 
   Context ctx_;
   std::vector<Local> locals_;

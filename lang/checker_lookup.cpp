@@ -202,6 +202,8 @@ Target Checker::lookup_head(Expr* e, const Ident& id, const Type* hint, Lookup m
     }
   }
 
+  // A name a failed import would have introduced: already reported there.
+  if (file.poisoned.count(name)) return error_target();
   if (!report) return error_target();
   // Where an enum is expected, a name close to one of its members is a
   // misspelt member; anything else is an undefined name.

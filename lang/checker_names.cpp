@@ -17,6 +17,12 @@ const char* kind_word(const Decl& d) {
   return "declaration";
 }
 
+const char* article(std::string_view word) {
+  return !word.empty() && std::string_view("aeiou").find(word.front()) != std::string_view::npos
+             ? "an"
+             : "a";
+}
+
 }  // namespace
 
 // The name a declaration introduces into its package's namespace, or null
@@ -35,6 +41,7 @@ const Ident* declared_name(const Decl& d) {
 void Checker::index_modules() {
   std::vector<std::size_t> rule_packages;
   std::vector<std::size_t> test_packages;
+  std::map<std::pair<std::size_t, std::string>, const TestDecl*> test_names;
   for (auto& module_ptr : program_.modules_) {
     Module& m = *module_ptr;
     std::string name = m.package.str();
@@ -85,12 +92,14 @@ void Checker::index_modules() {
       if (const Ident* id = declared_name(d); id != nullptr && !id->name.empty()) {
         auto [it, inserted] = package->names.try_emplace(id->name, &d);
         if (!inserted) {
+          shadowed_decls_.push_back(&d);
           const Ident* first = declared_name(*it->second);
           auto& diag =
               error(DiagCode::duplicate_declaration, id->span,
                     ticked(id->name) + " is already declared in package " + ticked(package->name));
           note(diag, first->span,
-               std::string("first declared here, as a ") + kind_word(*it->second));
+               "first declared here, as " + std::string(article(kind_word(*it->second))) + " " +
+                   kind_word(*it->second));
         }
       }
       if (d.is<EnumDecl>()) enums_.push_back(&d);
@@ -110,6 +119,16 @@ void Checker::index_modules() {
         }
       }
       if (auto* test = d.as<TestDecl>()) {
+        // A test is reported by name, so two of one name would be ambiguous.
+        if (auto [it, inserted] = test_names.try_emplace({package->index, test->name}, test);
+            !inserted && !test->name.empty()) {
+          Span at = test->name_span.valid() ? test->name_span : d.span;
+          Span first = it->second->name_span;
+          auto& diag = error(DiagCode::duplicate_declaration, at,
+                             "test " + ticked("\"" + test->name + "\"") +
+                                 " is already declared in package " + ticked(package->name));
+          note(diag, first, "first declared here");
+        }
         program_.tests_.push_back(Program::Test{&d, test, nullptr});
         test_packages.push_back(package->index);
       }
@@ -125,10 +144,36 @@ void Checker::index_modules() {
   }
 }
 
-void Checker::resolve_imports() {
-  std::vector<std::string> package_names;
-  for (auto& p : packages_) package_names.push_back(p->name);
+// `import std.txt`: a suggestion among the loaded packages and the ones the
+// front end knows of but did not load; `import std.eu.eea`: a hint that a
+// single declaration is imported with braces.
+std::string Checker::unknown_package_message(const Import& imp) const {
+  std::string path = imp.path.str();
+  std::string message = "unknown package " + ticked(path);
+  std::vector<std::string> names = options_.known_packages;
+  for (auto& p : packages_) names.push_back(p->name);
+  auto is_package = [&](std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  if (imp.path.parts.size() > 1 && imp.selected.empty()) {
+    const std::string& last = imp.path.parts.back().name;
+    std::string prefix = path.substr(0, path.size() - last.size() - 1);
+    if (is_package(prefix)) {
+      // When the prefix is loaded, hint only if it declares the name.
+      bool declares = true;
+      for (auto& p : packages_) {
+        if (p->name == prefix) declares = p->names.count(last) > 0;
+      }
+      if (declares) {
+        return message + "; to import a name, write " +
+               ticked("import " + prefix + ".{" + last + "}");
+      }
+    }
+  }
+  return with_suggestion(std::move(message), path, as_views(names));
+}
 
+void Checker::resolve_imports() {
   for (auto& file_ptr : files_) {
     FileScope& file = *file_ptr;
     PackageInfo* own = file.package;
@@ -145,21 +190,17 @@ void Checker::resolve_imports() {
         if (p->name == path) package = p.get();
       }
       if (package == nullptr) {
-        // `import std.eu.eea` probably means the declaration `eea` of `std.eu`
-        std::string message = "unknown package " + ticked(path);
-        if (imp.path.parts.size() > 1) {
-          std::string prefix = path.substr(0, path.size() - imp.path.parts.back().name.size() - 1);
-          for (auto& p : packages_) {
-            if (p->name == prefix && p->names.count(imp.path.parts.back().name)) {
-              message = ticked(path) + " is not a package; to import the declaration write " +
-                        ticked("import " + prefix + ".{" + imp.path.parts.back().name + "}");
-            }
-          }
+        // The names this import would have introduced are poisoned: their
+        // uses are not reported again.
+        file.poisoned.insert(imp.path.parts.front().name);
+        if (imp.alias) {
+          file.poisoned.insert(imp.alias->name);
+        } else if (imp.selected.empty()) {
+          file.poisoned.insert(imp.path.parts.back().name);
         }
-        if (message.rfind("unknown", 0) == 0) {
-          message = with_suggestion(message, path, as_views(package_names));
-        }
-        error(DiagCode::unknown_import, imp.path.span, std::move(message));
+        for (const Ident& sel : imp.selected) file.poisoned.insert(sel.name);
+
+        error(DiagCode::unknown_import, imp.path.span, unknown_package_message(imp));
         continue;
       }
       state.package = package;
@@ -188,6 +229,7 @@ void Checker::resolve_imports() {
         auto it = package->names.find(sel.name);
         if (it == package->names.end()) {
           state.selected_used[k] = true;  // reported; not also "unused"
+          file.poisoned.insert(sel.name);
           error(
               DiagCode::unknown_import, sel.span,
               with_suggestion("package " + ticked(path) + " has no declaration " + ticked(sel.name),

@@ -90,6 +90,18 @@ const Type* Checker::check_field_of_value(Expr& e, FieldAccess& fa, const Type* 
   if (t->kind == TypeKind::record) {
     const RecordField* f = t->field(fa.field.name);
     if (f == nullptr) {
+      // A field of a duplicate declaration of the type (already reported):
+      // uses read the first declaration, so do not report them again.
+      for (const Decl* d : shadowed_decls_) {
+        auto* dup = d->as<TypeDecl>();
+        if (dup == nullptr || t->decl == nullptr || dup->name.name != t->name ||
+            program_.package_of(d) != program_.package_of(t->decl)) {
+          continue;
+        }
+        for (const FieldDecl& field : dup->fields) {
+          if (field.name.name == fa.field.name) return types_.error();
+        }
+      }
       std::vector<std::string> names;
       for (const RecordField& r : t->fields) names.push_back(r.name);
       error(

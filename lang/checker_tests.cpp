@@ -51,6 +51,47 @@ std::string path_text(const std::vector<GivenPathStep>& path) {
   return s;
 }
 
+// "did you mean" for a rule or output named in a test: a close name in
+// scope, else a declaration of another package whose own name is (close to)
+// this one, by its full id: `tier` -> `euaia.tier`.
+std::string suggest_full_id(std::string message, const std::string& name,
+                            const std::vector<std::string>& candidates,
+                            const std::vector<std::pair<std::string, std::string>>& elsewhere) {
+  if (!closest_match(name, as_views(candidates)).empty() ||
+      std::find(candidates.begin(), candidates.end(), name) != candidates.end()) {
+    return with_suggestion(std::move(message), name, as_views(candidates));
+  }
+  std::vector<std::string> found;
+  for (const auto& [short_name, id] : elsewhere) {
+    if (short_name == name) found.push_back(id);
+  }
+  if (found.empty()) {
+    std::vector<std::string> names;
+    for (const auto& [short_name, id] : elsewhere) names.push_back(short_name);
+    std::string_view close = closest_match(name, as_views(names));
+    for (const auto& [short_name, id] : elsewhere) {
+      if (!close.empty() && short_name == close) found.push_back(id);
+    }
+  }
+  if (found.empty()) {
+    // `emotion` for `emotion_recognition`: the start of a longer name.
+    for (const auto& [short_name, id] : elsewhere) {
+      if (name.size() >= 3 && short_name.rfind(name, 0) == 0) found.push_back(id);
+    }
+  }
+  if (found.empty()) return message;
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  constexpr std::size_t shown = 3;
+  message += "; did you mean ";
+  for (std::size_t i = 0; i < found.size() && i < shown; ++i) {
+    if (i > 0) message += i + 1 == found.size() ? " or " : ", ";
+    message += ticked(found[i]);
+  }
+  message += found.size() > shown ? ", ...?" : "?";
+  return message;
+}
+
 constexpr std::string_view outcomes[] = {"allow", "review", "deny", "indeterminate"};
 
 }  // namespace
@@ -310,12 +351,17 @@ void Checker::check_expect(Decl& decl, Expect& x) {
         }
       }
       std::vector<std::string> candidates;
+      std::vector<std::pair<std::string, std::string>> elsewhere;  // (name, full id)
       for (const Program::Rule& r : program_.rules_) {
         candidates.push_back(r.id);
-        if (r.package != nullptr && r.package->name == own) candidates.push_back(r.rule->name.name);
+        if (r.package != nullptr && r.package->name == own) {
+          candidates.push_back(r.rule->name.name);
+        } else {
+          elsewhere.push_back({r.rule->name.name, r.id});
+        }
       }
       error(DiagCode::unknown_rule, x.target.span,
-            with_suggestion("unknown rule " + ticked(name), name, as_views(candidates)));
+            suggest_full_id("unknown rule " + ticked(name), name, candidates, elsewhere));
       return;
     }
     case ExpectKind::require: {
@@ -338,15 +384,19 @@ void Checker::check_expect(Decl& decl, Expect& x) {
       if (out == nullptr) out = program_.find_output(name);
       if (out == nullptr) {
         std::vector<std::string> candidates;
+        std::vector<std::pair<std::string, std::string>> elsewhere;  // (name, full id)
         for (const Program::Output& o : program_.outputs_) {
           candidates.push_back(o.id);
           if (package && o.id == qualify(o.output->name.name)) {
             candidates.push_back(o.output->name.name);
+          } else {
+            elsewhere.push_back({o.output->name.name, o.id});
           }
         }
+        // The value is not checked: without the output there is no type to
+        // check it against, and its members would only be reported again.
         error(DiagCode::unknown_output, x.target.span,
-              with_suggestion("unknown output " + ticked(name), name, as_views(candidates)));
-        check(x.value.get());
+              suggest_full_id("unknown output " + ticked(name), name, candidates, elsewhere));
         return;
       }
       if (t.kind == Target::Kind::output) resolve_dotted(x.target, Lookup::value, true);

@@ -7,6 +7,20 @@
 
 namespace precept::lang::detail {
 
+namespace {
+
+// The words the grammar reserves: none of them can be read as a bare name.
+bool is_reserved_word(std::string_view name) {
+  static constexpr std::string_view words[] = {
+      "package", "import", "enum",  "type",  "facts", "const",      "def",    "output",
+      "rule",    "test",   "for",   "let",   "when",  "unless",     "then",   "if",
+      "else",    "or",     "and",   "not",   "in",    "intersects", "within", "true",
+      "false",   "none",   "some",  "every", "count", "sum",        "max",    "min"};
+  return std::find(std::begin(words), std::end(words), name) != std::end(words);
+}
+
+}  // namespace
+
 void Checker::declare_types() {
   for (auto& file : files_) {
     for (auto& decl : file->module->decls) {
@@ -158,6 +172,13 @@ void Checker::check_type_decls() {
           FieldDecl& f = facts->fields[i];
           const Type* ft = resolve_type(f.type);
           if (f.name.name.empty()) continue;
+          // Facts are read by bare name, which a keyword can never be; a field
+          // of a record type is fine (read after `.`).
+          if (is_reserved_word(f.name.name)) {
+            error(DiagCode::syntax_error, f.name.span,
+                  ticked(f.name.name) +
+                      " is a reserved word, so a fact of that name could never be read; rename it");
+          }
           if (auto [it, ok] = in_block.try_emplace(f.name.name, &f); !ok) {
             auto& d = error(DiagCode::duplicate_field, f.name.span,
                             "fact " + ticked(f.name.name) + " is already declared in this block");

@@ -251,7 +251,8 @@ rule r { cite "x" when "DE" in eea then deny "x" }
   require_diag(*c, DiagCode::unknown_import, 2, 21,
                {"package `std.eu` has no declaration `adequat`", "did you mean `adequate`?"});
   require_diag(*c, DiagCode::unknown_import, 3, 8, {"unknown package `schema.aii`"});
-  require_diag(*c, DiagCode::unknown_import, 4, 8, {"not a package", "import std.eu.{eea}"});
+  require_diag(*c, DiagCode::unknown_import, 4, 8,
+               {"unknown package `std.eu.eea`; to import a name, write `import std.eu.{eea}`"});
 }
 
 TEST_CASE("the three import forms and full package names resolve", "[checker]") {
@@ -483,11 +484,14 @@ rule r {
                {"`3` is `int`", "const `LIMIT` must be `string`"});
   require_diag(*c, DiagCode::type_mismatch, 26, 26,
                {"`d.name` is `string`", "result of `f` must be `int`"});
-  require_diag(*c, DiagCode::type_mismatch, 30, 8, {"`+` needs two numbers or two strings"});
-  require_diag(*c, DiagCode::type_mismatch, 30, 30, {"cannot compare `string` with `int`"});
+  require_diag(*c, DiagCode::type_mismatch, 30, 17,
+               {"`+` needs two numbers or two strings, but `\"a\"` is `string`"});
+  require_diag(*c, DiagCode::type_mismatch, 30, 40, {"`3` is `int`, but `d.name` is `string`"});
   require_diag(*c, DiagCode::type_mismatch, 30, 50, {"must share one type"});
   require_diag(*c, DiagCode::type_mismatch, 31, 35, {"the branches of `if` differ"});
-  require_diag(*c, DiagCode::type_mismatch, 31, 49, {"write the member bare: `public`"});
+  require_diag(*c, DiagCode::type_mismatch, 31, 69,
+               {"`\"public\"` is `string`, but `d.classification` is `Classification`",
+                "write the member bare: `public`"});
 }
 
 TEST_CASE("int promotes to number; int / int is a number", "[checker]") {
@@ -1206,4 +1210,163 @@ TEST_CASE("every prefix of a realistic program checks without crashing", "[check
     }
   }
   CHECK(checked > 0);
+}
+
+// ------------------------------------------------------ review fixes ---
+
+TEST_CASE("names of a failed import are not reported again at their uses", "[checker]") {
+  auto c = check_text(R"~(
+package user
+import std.txt as t
+import std.ue
+import std.eu.{eea, adequat}
+facts { name: string, countries: list<string> = [] }
+rule r {
+  cite "x"
+  when t.blank(name) or ue.eea == 1 or "DE" in adequat or "FR" in eea
+  then deny "x"
+}
+)~",
+                      [] {
+                        CheckOptions o = no_files();
+                        o.known_packages = {"std.text", "std.eu"};
+                        return o;
+                      }());
+  INFO(c->listing());
+  require_diag(*c, DiagCode::unknown_import, 2, 8,
+               {"unknown package `std.txt`", "did you mean `std.text`?"});
+  require_diag(*c, DiagCode::unknown_import, 3, 8, {"unknown package `std.ue`"});
+  require_diag(*c, DiagCode::unknown_import, 4, 8, {"unknown package `std.eu`"});
+  CHECK(count(*c, DiagCode::unknown_import) == 3);
+  CHECK(count(*c, DiagCode::undefined_name) == 0);
+  CHECK(count(*c, DiagCode::unknown_function) == 0);
+  CHECK(count(*c, DiagCode::type_mismatch) == 0);
+}
+
+TEST_CASE("an unknown selected name is not reported again at its uses", "[checker]") {
+  auto c = check_files({{"eu.rules", R"~(
+package std.eu
+const eea: set<string> = {"DE"}
+)~"},
+                        {"user.rules", R"~(
+package user
+import std.eu.{eea, adequat}
+rule r { cite "x" when "DE" in eea or "CH" in adequat then deny "x" }
+)~"}});
+  require_diag(*c, DiagCode::unknown_import, 2, 21, {"`adequat`"});
+  CHECK(count(*c, DiagCode::undefined_name) == 0);
+  CHECK(c->diags.error_count() == 1);
+}
+
+TEST_CASE("an unloaded known package hints braces for a declaration", "[checker]") {
+  CheckOptions o = no_files();
+  o.known_packages = {"std.eu", "std.text"};
+  auto c = check_text(R"~(
+package user
+import std.eu.eea
+import std.texts
+)~",
+                      o);
+  require_diag(*c, DiagCode::unknown_import, 2, 8,
+               {"unknown package `std.eu.eea`; to import a name, write `import std.eu.{eea}`"});
+  require_diag(*c, DiagCode::unknown_import, 3, 8, {"did you mean `std.text`?"});
+}
+
+TEST_CASE("tests name outputs and rules of other packages by full id", "[checker]") {
+  auto c = check_files({{"euaia.rules", R"~(
+package euaia
+facts { active: bool }
+enum Tier { minimal, prohibited }
+output tier: Tier = minimal
+rule emotion_recognition { cite "x" when active then deny "x" raise tier to prohibited }
+)~"},
+                        {"qa.rules", R"~(
+package qa
+test "t" {
+  given { active: true }
+  expect tier == prohibited
+  expect deny emotion
+}
+)~"}});
+  INFO(c->listing());
+  require_diag(*c, DiagCode::unknown_output, 4, 10,
+               {"unknown output `tier`", "did you mean `euaia.tier`?"});
+  require_diag(*c, DiagCode::unknown_rule, 5, 15,
+               {"unknown rule `emotion`", "did you mean `euaia.emotion_recognition`?"});
+  CHECK(c->diags.error_count() == 2);
+}
+
+TEST_CASE("arithmetic and comparison mismatches name the operand at fault", "[checker]") {
+  auto c = check_text(with_schema(R"~(
+const X: number = 1.5
+const M: int = X % 2
+const S: int = "a" - 1
+rule r {
+  cite "x"
+  for d in data
+  when d.rows == "3" or d.rows < "4" or "5" == d.rows
+  then deny "x"
+}
+)~"));
+  require_diag(*c, DiagCode::type_mismatch, 26, 16, {"`%` needs two `int`s, but `X` is `number`"});
+  CHECK(find(*c, DiagCode::type_mismatch, 26, 16, {"`2` is"}) == nullptr);
+  require_diag(*c, DiagCode::type_mismatch, 27, 16, {"`-` needs two numbers, but `\"a\"` is `string`"});
+  require_diag(*c, DiagCode::type_mismatch, 31, 18, {"`\"3\"` is `string`, but `d.rows` is `int`"});
+  require_diag(*c, DiagCode::type_mismatch, 31, 34, {"`\"4\"` is `string`, but `d.rows` is `int`"});
+  require_diag(*c, DiagCode::type_mismatch, 31, 41, {"`\"5\"` is `string`, but `d.rows` is `int`"});
+}
+
+TEST_CASE("two tests of one name in a package are duplicates", "[checker]") {
+  auto c = check_text(R"~(
+package p
+facts { active: bool }
+rule r { cite "x" when active then deny "x" }
+test "same" { given { active: true } expect deny r }
+test "same" { given { active: false } expect no deny r }
+)~");
+  require_diag(*c, DiagCode::duplicate_declaration, 5, 6,
+               {"test `\"same\"` is already declared in package `p`"});
+  const Diagnostic* d = find(*c, DiagCode::duplicate_declaration, 5, 6);
+  REQUIRE(d != nullptr);
+  REQUIRE(d->notes.size() == 1);
+  CHECK(c->sources.locate(d->notes[0].span).line == 4);
+}
+
+TEST_CASE("a fact named with a reserved word is an error; a record field is not", "[checker]") {
+  auto c = check_text(R"~(
+package p
+type T { count: int, max: int = 0 }
+facts { count: int, t: T, active: bool }
+rule r { cite "x" when active and t.count > t.max then deny "x" }
+)~");
+  require_diag(*c, DiagCode::syntax_error, 3, 9,
+               {"`count` is a reserved word, so a fact of that name could never be read; "
+                "rename it"});
+  CHECK(c->diags.error_count() == 1);
+}
+
+TEST_CASE("fields of a duplicate type declaration do not cascade", "[checker]") {
+  auto c = check_text(R"~(
+package p
+type Dataset { name: string }
+type Dataset { name: string, rows: int }
+facts { data: list<Dataset> = [] }
+rule r { cite "x" for d in data when d.rows > 3 and d.nme == "" then deny "x" }
+)~");
+  require_diag(*c, DiagCode::duplicate_declaration, 3, 6, {"`Dataset` is already declared"});
+  require_diag(*c, DiagCode::unknown_field, 5, 55, {"unknown field `nme`"});
+  CHECK(c->diags.error_count() == 2);
+}
+
+TEST_CASE("the duplicate note uses the right article", "[checker]") {
+  auto c = check_text(R"~(
+package p
+enum E { a }
+const E: int = 1
+)~",
+                      no_files(false));
+  const Diagnostic* d = find(*c, DiagCode::duplicate_declaration, 3, 7);
+  REQUIRE(d != nullptr);
+  REQUIRE(d->notes.size() == 1);
+  CHECK(d->notes[0].message == "first declared here, as an enum");
 }
