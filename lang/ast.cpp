@@ -63,6 +63,16 @@ const char* to_string(BinaryOp op) {
   return "?";
 }
 
+const char* to_string(AggKind kind) {
+  switch (kind) {
+    case AggKind::count: return "count";
+    case AggKind::sum: return "sum";
+    case AggKind::max: return "max";
+    case AggKind::min: return "min";
+  }
+  return "aggregate";
+}
+
 const char* to_string(RuleSeverity severity) {
   switch (severity) {
     case RuleSeverity::info:

@@ -96,6 +96,7 @@ struct Quantifier {
 };
 
 enum class AggKind : std::uint8_t { count, sum, max, min };
+const char* to_string(AggKind);  // "count", "sum", "max", "min"
 // count(d in data where p)
 // sum(v for d in data [where p])
 // max(v for d in data [where p], default x)   (min alike)

@@ -15,20 +15,6 @@ std::string argument_place(std::size_t i, std::string_view function) {
   return "argument " + std::to_string(i + 1) + " of " + ticked(function);
 }
 
-const char* agg_word(AggKind k) {
-  switch (k) {
-    case AggKind::count:
-      return "count";
-    case AggKind::sum:
-      return "sum";
-    case AggKind::max:
-      return "max";
-    case AggKind::min:
-      return "min";
-  }
-  return "aggregate";
-}
-
 }  // namespace
 
 const Type* Checker::check_call(Expr& e, Call& call) {
@@ -204,7 +190,7 @@ const Type* Checker::check_quantifier(Quantifier& q) {
 }
 
 const Type* Checker::check_aggregate(Expr& e, Aggregate& a) {
-  const std::string word = ticked(agg_word(a.kind));
+  const std::string word = ticked(to_string(a.kind));
   const Type* dt = check(a.domain.get());
   const Type* element = a.domain ? element_type_of(*a.domain, dt, word) : types_.error();
   std::size_t mark = locals_.size();
@@ -249,7 +235,7 @@ const Type* Checker::check_aggregate(Expr& e, Aggregate& a) {
   } else if (a.kind == AggKind::max || a.kind == AggKind::min) {
     error(DiagCode::missing_default, e.span,
           word + " needs a `default`, its value when no element matches, as in " +
-              ticked(std::string(agg_word(a.kind)) + "(... , default 0)"));
+              ticked(std::string(to_string(a.kind)) + "(... , default 0)"));
   }
   return result;
 }

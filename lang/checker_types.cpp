@@ -4,22 +4,9 @@
 #include <functional>
 
 #include "lang/checker_internal.hpp"
+#include "lang/reserved_words.hpp"
 
 namespace precept::lang::detail {
-
-namespace {
-
-// The words the grammar reserves: none of them can be read as a bare name.
-bool is_reserved_word(std::string_view name) {
-  static constexpr std::string_view words[] = {
-      "package", "import", "enum",  "type",  "facts", "const",      "def",    "output",
-      "rule",    "test",   "for",   "let",   "when",  "unless",     "then",   "if",
-      "else",    "or",     "and",   "not",   "in",    "intersects", "within", "true",
-      "false",   "none",   "some",  "every", "count", "sum",        "max",    "min"};
-  return std::find(std::begin(words), std::end(words), name) != std::end(words);
-}
-
-}  // namespace
 
 void Checker::declare_types() {
   for (auto& file : files_) {

@@ -31,7 +31,8 @@
 // later parts of dotted names, because fact schemas come from elsewhere; not
 // as `with { key: ... }` keys, whose values are expressions that a following
 // `in:` or `and:` line would continue; where a name is declared or bound,
-// `name_of<Role>` reports a reserved word by name):
+// `name_of<Role>` reports a reserved word by name). The list itself lives in
+// lang/reserved_words.def, shared with the checker:
 //
 //   package import enum type facts const def output rule test
 //   for let when unless then if else
@@ -90,18 +91,13 @@ struct ident_first : ranges<'a', 'z', 'A', 'Z', '_'> {};
 struct ident_other : ranges<'a', 'z', 'A', 'Z', '0', '9', '_'> {};
 struct word_raw : seq<ident_first, star<ident_other>> {};
 
-struct reserved_word
-    : sor<TAO_PEGTL_KEYWORD("package"), TAO_PEGTL_KEYWORD("import"), TAO_PEGTL_KEYWORD("enum"),
-          TAO_PEGTL_KEYWORD("type"), TAO_PEGTL_KEYWORD("facts"), TAO_PEGTL_KEYWORD("const"),
-          TAO_PEGTL_KEYWORD("def"), TAO_PEGTL_KEYWORD("output"), TAO_PEGTL_KEYWORD("rule"),
-          TAO_PEGTL_KEYWORD("test"), TAO_PEGTL_KEYWORD("for"), TAO_PEGTL_KEYWORD("let"),
-          TAO_PEGTL_KEYWORD("when"), TAO_PEGTL_KEYWORD("unless"), TAO_PEGTL_KEYWORD("then"),
-          TAO_PEGTL_KEYWORD("if"), TAO_PEGTL_KEYWORD("else"), TAO_PEGTL_KEYWORD("or"),
-          TAO_PEGTL_KEYWORD("and"), TAO_PEGTL_KEYWORD("not"), TAO_PEGTL_KEYWORD("in"),
-          TAO_PEGTL_KEYWORD("intersects"), TAO_PEGTL_KEYWORD("within"), TAO_PEGTL_KEYWORD("true"),
-          TAO_PEGTL_KEYWORD("false"), TAO_PEGTL_KEYWORD("none"), TAO_PEGTL_KEYWORD("some"),
-          TAO_PEGTL_KEYWORD("every"), TAO_PEGTL_KEYWORD("count"), TAO_PEGTL_KEYWORD("sum"),
-          TAO_PEGTL_KEYWORD("max"), TAO_PEGTL_KEYWORD("min")> {};
+// Built from lang/reserved_words.def, the list the checker also reads; the
+// trailing `failure` only closes the list the macro leaves open.
+struct reserved_word : sor<
+#define RESERVED_WORD(w) TAO_PEGTL_KEYWORD(w),
+#include "lang/reserved_words.def"
+#undef RESERVED_WORD
+                           failure> {};
 
 // A name that is not a reserved word: variables, declarations, rule names.
 struct identifier : seq<sp, not_at<reserved_word>, word_raw> {};

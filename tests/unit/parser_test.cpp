@@ -13,6 +13,7 @@
 #include "lang/ast.hpp"
 #include "lang/diagnostic.hpp"
 #include "lang/parser.hpp"
+#include "lang/reserved_words.hpp"
 #include "lang/source.hpp"
 
 using namespace precept::lang;
@@ -1418,4 +1419,23 @@ TEST_CASE("every valid corpus file and standard module parses", "[parser]") {
     }
   }
   CHECK(files > 0);
+}
+
+TEST_CASE("the grammar and the checker share one list of reserved words", "[parser]") {
+  const char* words[] = {
+#define RESERVED_WORD(w) w,
+#include "lang/reserved_words.def"
+#undef RESERVED_WORD
+  };
+  for (const char* word : words) {
+    INFO(word);
+    CHECK(precept::lang::is_reserved_word(word));
+    precept::lang::SourceSet sources;
+    auto id = sources.add("w.rules", std::string("package p\nconst ") + word + " = 1\n");
+    precept::lang::Diagnostics diags;
+    CHECK(precept::lang::parse_module(sources, id, diags) == nullptr);
+    REQUIRE(diags.error_count() == 1);
+    CHECK(diags.all()[0].message.find("reserved word") != std::string::npos);
+  }
+  CHECK_FALSE(precept::lang::is_reserved_word("title"));  // contextual, not reserved
 }
