@@ -12,7 +12,8 @@
 using namespace precept::rulec;
 
 int main(int argc, char** argv) {
-  CLI::App app{"rulec: check, compile, test and evaluate Precept rules"};
+  // Only `check` exists so far; build, eval, test, disasm and bench follow.
+  CLI::App app{"rulec: the Precept rule tool (today: check)"};
   app.footer(
       "Exit codes: 0 success; 1 a check, test or gate failed; 2 usage, I/O or compile error.\n"
       "Run `rulec COMMAND --help` for a command's options and an example.");
