@@ -1,0 +1,532 @@
+// The bundle format (docs/bytecode.md has the layout). Every field is written
+// in the order the reader reads it; both halves are in this one file so they
+// cannot drift apart.
+#include "runtime/bundle.hpp"
+
+#include <fmt/format.h>
+#include <array>
+#include <bit>
+#include <cstring>
+
+#include "runtime/sha256.hpp"
+
+namespace precept::runtime {
+
+namespace {
+
+// The fixed part before the sections: magic and format version.
+constexpr std::size_t header_size = sizeof(bundle_magic) + 4;
+
+// ------------------------------------------------------------ writing ---
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
+  void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
+  void boolean(bool v) { u8(v ? 1 : 0); }
+  // A size past 4 GiB cannot be written, but such an image is far past
+  // max_bundle_bytes anyway and no reader would accept it.
+  void size(std::size_t n) { u32(static_cast<std::uint32_t>(n)); }
+  void str(std::string_view s) {
+    size(s.size());
+    out_.append(s);
+  }
+  void raw(std::string_view s) { out_.append(s); }
+  template <class T, class Each>
+  void vec(const std::vector<T>& items, Each each) {
+    size(items.size());
+    for (const T& item : items) each(item);
+  }
+  template <class E>
+  void enum_byte(E e) {
+    u8(static_cast<std::uint8_t>(e));
+  }
+
+  std::string& out() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+void write_loc(Writer& w, const SourceLoc& loc) {
+  w.u32(loc.file);
+  w.u32(loc.line);
+  w.u32(loc.column);
+}
+
+void write_constant(Writer& w, const Constant& c) {
+  w.enum_byte(c.kind);
+  switch (c.kind) {
+    case Constant::Kind::none:
+      break;
+    case Constant::Kind::boolean:
+      w.boolean(c.integer != 0);
+      break;
+    case Constant::Kind::integer:
+    case Constant::Kind::date:
+      w.i64(c.integer);
+      break;
+    case Constant::Kind::number:
+      w.f64(c.number);
+      break;
+    case Constant::Kind::string:
+      w.str(c.string);
+      break;
+    case Constant::Kind::enumeration:
+      w.u32(c.enum_type);
+      w.i64(c.integer);
+      break;
+    case Constant::Kind::list:
+    case Constant::Kind::set:
+      w.vec(c.elements, [&](std::uint32_t e) { w.u32(e); });
+      break;
+  }
+}
+
+// ------------------------------------------------------------ reading ---
+
+// Reads the sections of one bundle. The first problem sticks: every later
+// read returns a zero value, and loops stop on !ok(), so a hostile count can
+// neither allocate nor loop past the bytes that are really there.
+class Reader {
+ public:
+  explicit Reader(std::string_view body) : bytes_(body), budget_(memory_budget(body.size())) {}
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  std::size_t offset() const { return pos_; }
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+
+  // Names the item being read in error messages: `rule 3: effect 1: ...`.
+  class Scope {
+   public:
+    Scope(Reader& r, const char* name, std::size_t index) : r_(r) {
+      if (r_.depth_ < r_.scopes_.size()) r_.scopes_[r_.depth_] = {name, index};
+      ++r_.depth_;
+    }
+    ~Scope() { --r_.depth_; }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    Reader& r_;
+  };
+
+  void fail(std::size_t at, std::string_view what, std::string_view problem) {
+    if (!ok()) return;
+    error_ = fmt::format("offset {}: ", at);
+    for (std::size_t i = 0; i < depth_ && i < scopes_.size(); ++i) {
+      error_ += fmt::format("{} {}: ", scopes_[i].name, scopes_[i].index);
+    }
+    if (!what.empty()) error_ += fmt::format("{}: ", what);
+    error_ += problem;
+  }
+
+  std::uint8_t u8(std::string_view what) {
+    if (!need(1, what)) return 0;
+    return static_cast<std::uint8_t>(bytes_[pos_++]);
+  }
+  std::uint32_t u32(std::string_view what) {
+    if (!need(4, what)) return 0;
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(byte(pos_ + i)) << (8 * i);
+    pos_ += 4;
+    return v;
+  }
+  std::uint64_t u64(std::string_view what) {
+    if (!need(8, what)) return 0;
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(byte(pos_ + i)) << (8 * i);
+    pos_ += 8;
+    return v;
+  }
+  void skip(std::size_t n) {
+    if (need(n, "header")) pos_ += n;
+  }
+  std::int64_t i64(std::string_view what) { return static_cast<std::int64_t>(u64(what)); }
+  double f64(std::string_view what) { return std::bit_cast<double>(u64(what)); }
+
+  bool boolean(std::string_view what) {
+    std::size_t at = pos_;
+    std::uint8_t b = u8(what);
+    if (b > 1) fail(at, "", fmt::format("{} byte {} is neither 0 nor 1", what, b));
+    return b == 1;
+  }
+
+  std::string str(std::string_view what) {
+    std::size_t at = pos_;
+    std::uint32_t length = u32(what);
+    if (!ok()) return {};
+    if (length > remaining()) {
+      fail(at, what, fmt::format("string length {} runs past the end of the bundle", length));
+      return {};
+    }
+    if (!charge(at, what, length)) return {};
+    std::string s(bytes_.substr(pos_, length));
+    pos_ += length;
+    return s;
+  }
+
+  // A byte that must be below `limit` (the number of enumerators of E).
+  template <class E>
+  E enum_byte(std::string_view what, std::size_t limit) {
+    std::size_t at = pos_;
+    std::uint8_t b = u8(what);
+    if (ok() && b >= limit) fail(at, "", fmt::format("{} byte {} is out of range", what, b));
+    return ok() ? static_cast<E>(b) : E{};
+  }
+
+  // A vector: its count, then each item read by `each(item, index)`. Every
+  // item takes at least `min_size` bytes, so a count the remaining bytes
+  // cannot hold is rejected before anything is allocated.
+  template <class T, class Each>
+  void vec(std::vector<T>& items, std::string_view what, std::size_t min_size, Each each) {
+    std::size_t at = pos_;
+    std::uint32_t count = u32(what);
+    if (!ok()) return;
+    if (static_cast<std::uint64_t>(count) * min_size > remaining()) {
+      fail(at, "", fmt::format("{} {} runs past the end of the bundle", what, count));
+      return;
+    }
+    if (!charge(at, what, static_cast<std::uint64_t>(count) * sizeof(T))) return;
+    items.resize(count);
+    for (std::uint32_t i = 0; i < count && ok(); ++i) each(items[i], i);
+  }
+
+ private:
+  struct ScopeName {
+    const char* name = "";
+    std::size_t index = 0;
+  };
+
+  // A bundle's decoded form may be larger than its bytes (an 1-byte `none`
+  // constant is a whole Constant in memory), but only by a bounded factor:
+  // hostile counts cannot turn a small file into gigabytes.
+  static std::uint64_t memory_budget(std::size_t size) {
+    return static_cast<std::uint64_t>(size) * 64 + (1u << 20);
+  }
+
+  bool charge(std::size_t at, std::string_view what, std::uint64_t bytes) {
+    if (bytes > budget_) {
+      fail(at, what, "needs more memory than a bundle of this size may use");
+      return false;
+    }
+    budget_ -= bytes;
+    return true;
+  }
+
+  bool need(std::size_t n, std::string_view what) {
+    if (!ok()) return false;
+    if (n > remaining()) {
+      fail(pos_, "", fmt::format("{} runs past the end of the bundle", what));
+      return false;
+    }
+    return true;
+  }
+
+  std::uint8_t byte(std::size_t at) const { return static_cast<std::uint8_t>(bytes_[at]); }
+
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+  std::uint64_t budget_;
+  std::string error_;
+  std::array<ScopeName, 4> scopes_{};
+  std::size_t depth_ = 0;
+};
+
+// The number of enumerators of each enum a bundle stores as a byte.
+constexpr std::size_t type_kinds = static_cast<std::size_t>(TypeKind::record) + 1;
+constexpr std::size_t code_kinds = static_cast<std::size_t>(EnumMember::Code::string) + 1;
+constexpr std::size_t presences = static_cast<std::size_t>(Presence::optional) + 1;
+constexpr std::size_t constant_kinds = static_cast<std::size_t>(Constant::Kind::set) + 1;
+constexpr std::size_t severities = static_cast<std::size_t>(Severity::critical) + 1;
+constexpr std::size_t effect_kinds = static_cast<std::size_t>(EffectKind::raise) + 1;
+constexpr std::size_t joins = static_cast<std::size_t>(Join::union_) + 1;
+
+// The smallest encoding of each item, for the count checks.
+constexpr std::size_t string_min = 4;
+constexpr std::size_t file_min = 2 * string_min;
+constexpr std::size_t type_min = 1 + 4;
+constexpr std::size_t enum_min = string_min + 4;
+constexpr std::size_t member_min = string_min + 1;
+constexpr std::size_t record_min = string_min + 4;
+constexpr std::size_t field_min = string_min + 4 + 1 + 4 + 1;
+constexpr std::size_t constant_min = 1;
+constexpr std::size_t function_min = string_min + 4 * 4;
+constexpr std::size_t instr_min = 1 + 4 + 4;
+constexpr std::size_t loc_min = 3 * 4;
+constexpr std::size_t binding_min = string_min + 4;
+constexpr std::size_t effect_min = 1 + string_min + 4 + 4;
+constexpr std::size_t rule_min = 3 * string_min + 1 + loc_min + 4 + 4 + 4;
+constexpr std::size_t output_min = string_min + 4 + 1 + 4;
+
+SourceLoc read_loc(Reader& r) {
+  SourceLoc loc;
+  loc.file = r.u32("source file");
+  loc.line = r.u32("source line");
+  loc.column = r.u32("source column");
+  return loc;
+}
+
+void read_string_list(Reader& r, std::vector<std::string>& out, std::string_view what) {
+  r.vec(out, what, string_min, [&](std::string& s, std::uint32_t) { s = r.str(what); });
+}
+
+void read_schema(Reader& r, Schema& schema) {
+  r.vec(schema.types, "type count", type_min, [&](TypeDesc& t, std::uint32_t i) {
+    Reader::Scope scope(r, "type", i);
+    t.kind = r.enum_byte<TypeKind>("type kind", type_kinds);
+    t.ref = r.u32("type reference");
+  });
+  r.vec(schema.enums, "enum count", enum_min, [&](EnumType& e, std::uint32_t i) {
+    Reader::Scope scope(r, "enum", i);
+    e.name = r.str("enum name");
+    r.vec(e.members, "member count", member_min, [&](EnumMember& m, std::uint32_t k) {
+      Reader::Scope member_scope(r, "member", k);
+      m.name = r.str("member name");
+      m.code = r.enum_byte<EnumMember::Code>("member code kind", code_kinds);
+      if (m.code == EnumMember::Code::integer) m.int_code = r.i64("member code");
+      if (m.code == EnumMember::Code::string) m.string_code = r.str("member code");
+    });
+  });
+  r.vec(schema.records, "record count", record_min, [&](RecordType& rec, std::uint32_t i) {
+    Reader::Scope scope(r, "record", i);
+    rec.name = r.str("record name");
+    r.vec(rec.fields, "field count", field_min, [&](FieldDesc& f, std::uint32_t k) {
+      Reader::Scope field_scope(r, "field", k);
+      f.name = r.str("field name");
+      f.type = r.u32("field type");
+      f.presence = r.enum_byte<Presence>("presence", presences);
+      f.default_value = r.u32("field default");
+      f.read = r.boolean("field read flag");
+    });
+  });
+  schema.root = r.u32("root record");
+}
+
+void read_constant(Reader& r, Constant& c) {
+  c.kind = r.enum_byte<Constant::Kind>("constant kind", constant_kinds);
+  if (!r.ok()) return;
+  switch (c.kind) {
+    case Constant::Kind::none:
+      break;
+    case Constant::Kind::boolean:
+      c.integer = r.boolean("boolean") ? 1 : 0;
+      break;
+    case Constant::Kind::integer:
+      c.integer = r.i64("integer");
+      break;
+    case Constant::Kind::date:
+      c.integer = r.i64("date");
+      break;
+    case Constant::Kind::number:
+      c.number = r.f64("number");
+      break;
+    case Constant::Kind::string:
+      c.string = r.str("string");
+      break;
+    case Constant::Kind::enumeration:
+      c.enum_type = r.u32("enum type");
+      c.integer = r.i64("member ordinal");
+      break;
+    case Constant::Kind::list:
+    case Constant::Kind::set:
+      r.vec(c.elements, "element count", 4,
+            [&](std::uint32_t& e, std::uint32_t) { e = r.u32("element"); });
+      break;
+  }
+}
+
+void read_rule(Reader& r, RuleDesc& rule) {
+  rule.id = r.str("rule id");
+  rule.title = r.str("rule title");
+  read_string_list(r, rule.cites, "cite");
+  rule.severity = r.enum_byte<Severity>("severity", severities);
+  rule.loc = read_loc(r);
+  r.vec(rule.bindings, "binding count", binding_min, [&](ForBinding& b, std::uint32_t k) {
+    Reader::Scope scope(r, "binding", k);
+    b.name = r.str("binding name");
+    b.iterator = r.u32("binding iterator");
+  });
+  r.vec(rule.effects, "effect count", effect_min, [&](EffectDesc& e, std::uint32_t k) {
+    Reader::Scope scope(r, "effect", k);
+    e.kind = r.enum_byte<EffectKind>("effect kind", effect_kinds);
+    e.obligation = r.str("obligation");
+    read_string_list(r, e.with_keys, "with key");
+    e.output = r.u32("effect output");
+  });
+  rule.function = r.u32("rule function");
+}
+
+}  // namespace
+
+std::string write_bundle(const Image& image) {
+  Writer w;
+  w.raw(std::string_view(bundle_magic, sizeof(bundle_magic)));
+  w.u32(bundle_format_version);
+
+  // manifest
+  w.str(image.name);
+  w.str(image.version);
+  w.vec(image.files, [&](const SourceFile& f) {
+    w.str(f.path);
+    w.str(f.sha256);
+  });
+
+  // schema
+  const Schema& schema = image.schema;
+  w.vec(schema.types, [&](const TypeDesc& t) {
+    w.enum_byte(t.kind);
+    w.u32(t.ref);
+  });
+  w.vec(schema.enums, [&](const EnumType& e) {
+    w.str(e.name);
+    w.vec(e.members, [&](const EnumMember& m) {
+      w.str(m.name);
+      w.enum_byte(m.code);
+      if (m.code == EnumMember::Code::integer) w.i64(m.int_code);
+      if (m.code == EnumMember::Code::string) w.str(m.string_code);
+    });
+  });
+  w.vec(schema.records, [&](const RecordType& rec) {
+    w.str(rec.name);
+    w.vec(rec.fields, [&](const FieldDesc& f) {
+      w.str(f.name);
+      w.u32(f.type);
+      w.enum_byte(f.presence);
+      w.u32(f.default_value);
+      w.boolean(f.read);
+    });
+  });
+  w.u32(schema.root);
+
+  w.vec(image.constants, [&](const Constant& c) { write_constant(w, c); });
+
+  // max_stack is not stored: the verifier computes it, so a bundle cannot lie about it.
+  w.vec(image.functions, [&](const Function& f) {
+    w.str(f.name);
+    w.u32(f.entry);
+    w.u32(f.end);
+    w.u32(f.params);
+    w.u32(f.locals);
+  });
+  w.vec(image.code, [&](const Instr& in) {
+    w.enum_byte(in.op);
+    w.u32(in.a);
+    w.u32(in.b);
+  });
+  w.vec(image.locs, [&](const SourceLoc& loc) { write_loc(w, loc); });
+
+  w.vec(image.rules, [&](const RuleDesc& rule) {
+    w.str(rule.id);
+    w.str(rule.title);
+    w.vec(rule.cites, [&](const std::string& s) { w.str(s); });
+    w.enum_byte(rule.severity);
+    write_loc(w, rule.loc);
+    w.vec(rule.bindings, [&](const ForBinding& b) {
+      w.str(b.name);
+      w.u32(b.iterator);
+    });
+    w.vec(rule.effects, [&](const EffectDesc& e) {
+      w.enum_byte(e.kind);
+      w.str(e.obligation);
+      w.vec(e.with_keys, [&](const std::string& s) { w.str(s); });
+      w.u32(e.output);
+    });
+    w.u32(rule.function);
+  });
+  w.vec(image.outputs, [&](const OutputDesc& o) {
+    w.str(o.id);
+    w.u32(o.type);
+    w.enum_byte(o.join);
+    w.u32(o.function);
+  });
+
+  Sha256Digest digest = sha256(w.out());
+  w.raw(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  return std::move(w.out());
+}
+
+std::string read_bundle(std::string_view bytes, Image& out) {
+  if (bytes.size() > max_bundle_bytes) {
+    return fmt::format("the bundle is {} bytes; the limit is {}", bytes.size(), max_bundle_bytes);
+  }
+  if (bytes.size() < header_size + sha256_digest_size) {
+    return fmt::format("offset 0: {} bytes is too short for a bundle", bytes.size());
+  }
+  if (std::memcmp(bytes.data(), bundle_magic, sizeof(bundle_magic)) != 0) {
+    return "offset 0: not a Precept bundle (bad magic)";
+  }
+  std::string_view body = bytes.substr(0, bytes.size() - sha256_digest_size);
+  Reader r(body);
+  r.skip(sizeof(bundle_magic));
+  std::uint32_t version = r.u32("format version");
+  if (version != bundle_format_version) {
+    return fmt::format("offset {}: bundle format version {} is not supported (this build reads {})",
+                       sizeof(bundle_magic), version, bundle_format_version);
+  }
+  Sha256Digest digest = sha256(body);
+  if (std::memcmp(digest.data(), bytes.data() + body.size(), digest.size()) != 0) {
+    return fmt::format("offset {}: checksum mismatch (the bundle is damaged or truncated)",
+                       body.size());
+  }
+
+  Image image;
+  image.name = r.str("bundle name");
+  image.version = r.str("bundle version");
+  r.vec(image.files, "file count", file_min, [&](SourceFile& f, std::uint32_t i) {
+    Reader::Scope scope(r, "file", i);
+    f.path = r.str("path");
+    f.sha256 = r.str("sha256");
+  });
+  read_schema(r, image.schema);
+  r.vec(image.constants, "constant count", constant_min, [&](Constant& c, std::uint32_t i) {
+    Reader::Scope scope(r, "constant", i);
+    read_constant(r, c);
+  });
+  r.vec(image.functions, "function count", function_min, [&](Function& f, std::uint32_t i) {
+    Reader::Scope scope(r, "function", i);
+    f.name = r.str("function name");
+    f.entry = r.u32("function entry");
+    f.end = r.u32("function end");
+    f.params = r.u32("function params");
+    f.locals = r.u32("function locals");
+  });
+  r.vec(image.code, "instruction count", instr_min, [&](Instr& in, std::uint32_t i) {
+    Reader::Scope scope(r, "instruction", i);
+    in.op = r.enum_byte<Op>("opcode", op_count);
+    in.a = r.u32("operand a");
+    in.b = r.u32("operand b");
+  });
+  r.vec(image.locs, "source location count", loc_min, [&](SourceLoc& loc, std::uint32_t i) {
+    Reader::Scope scope(r, "source location", i);
+    loc = read_loc(r);
+  });
+  r.vec(image.rules, "rule count", rule_min, [&](RuleDesc& rule, std::uint32_t i) {
+    Reader::Scope scope(r, "rule", i);
+    read_rule(r, rule);
+  });
+  r.vec(image.outputs, "output count", output_min, [&](OutputDesc& o, std::uint32_t i) {
+    Reader::Scope scope(r, "output", i);
+    o.id = r.str("output id");
+    o.type = r.u32("output type");
+    o.join = r.enum_byte<Join>("join", joins);
+    o.function = r.u32("output function");
+  });
+  if (r.ok() && r.remaining() != 0) {
+    r.fail(r.offset(), "",
+           fmt::format("{} bytes of trailing data after the outputs", r.remaining()));
+  }
+  if (!r.ok()) return r.error();
+  out = std::move(image);
+  return {};
+}
+
+}  // namespace precept::runtime

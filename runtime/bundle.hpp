@@ -1,0 +1,27 @@
+// Bundles (.rbc): an Image as bytes (docs/bytecode.md has the layout).
+// Writing is deterministic: the same image gives the same bytes. Reading
+// checks the framing (magic, version, lengths, bounds) and returns what is
+// wrong with a malformed file; the caller then verifies the image.
+//
+//   std::string bytes = write_bundle(image);
+//   Image back;
+//   std::string error = read_bundle(bytes, back);   // empty on success
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/image.hpp"
+
+namespace precept::runtime {
+
+inline constexpr char bundle_magic[8] = {'P', 'R', 'E', 'C', 'E', 'P', 'T', '\0'};
+inline constexpr std::uint32_t bundle_format_version = 1;
+inline constexpr std::size_t max_bundle_bytes = 256u << 20;
+
+std::string write_bundle(const Image& image);
+// Empty on success; otherwise the problem and the byte offset where it was found.
+std::string read_bundle(std::string_view bytes, Image& out);
+
+}  // namespace precept::runtime

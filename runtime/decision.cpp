@@ -1,0 +1,474 @@
+#include "runtime/decision.hpp"
+
+#include <array>
+#include <cassert>
+#include <stdexcept>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "runtime/json_text.hpp"
+
+// The JSON form is written by hand rather than through nlohmann: it runs once
+// per evaluation, and a small writer appending to one string keeps it to a
+// single growing buffer with no intermediate tree. docs/decisions.md is the
+// reference for both forms.
+
+namespace precept::runtime {
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::allow:
+      return "allow";
+    case Outcome::review:
+      return "review";
+    case Outcome::deny:
+      return "deny";
+    case Outcome::indeterminate:
+      return "indeterminate";
+  }
+  return "invalid";
+}
+
+const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::info:
+      return "info";
+    case Severity::low:
+      return "low";
+    case Severity::medium:
+      return "medium";
+    case Severity::high:
+      return "high";
+    case Severity::critical:
+      return "critical";
+  }
+  return "invalid";
+}
+
+const char* to_string(ErrorEntry::Kind kind) {
+  switch (kind) {
+    case ErrorEntry::Kind::input:
+      return "input";
+    case ErrorEntry::Kind::evaluation:
+      return "evaluation";
+    case ErrorEntry::Kind::limit:
+      return "limit";
+  }
+  return "invalid";
+}
+
+// Vectors keep their buffers, so a Vm reusing one Decision stops allocating
+// for the top-level lists after the first few evaluations.
+void Decision::clear() {
+  outcome = Outcome::allow;
+  complete = true;
+  explained = false;
+  outputs.clear();
+  violations.clear();
+  reviews.clear();
+  warnings.clear();
+  obligations.clear();
+  missing.clear();
+  errors.clear();
+}
+
+namespace {
+
+// ------------------------------------------------------------- writer ---
+
+// Appends JSON to a string, compact or with two-space indentation. It only
+// places separators and whitespace; the caller keeps the nesting right.
+class JsonWriter {
+ public:
+  JsonWriter(std::string& out, bool pretty) : out_(out), pretty_(pretty) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  void key(std::string_view name) {
+    element_separator();
+    append_json_string(out_, name);
+    out_ += pretty_ ? ": " : ":";
+    after_key_ = true;
+  }
+
+  void string(std::string_view s) {
+    value_prefix();
+    append_json_string(out_, s);
+  }
+  void boolean(bool b) {
+    value_prefix();
+    out_ += b ? "true" : "false";
+  }
+  void null() {
+    value_prefix();
+    out_ += "null";
+  }
+  // A value that is JSON text already (a fact's value, a computed value). An
+  // empty text would make the document unparseable, so it becomes null.
+  void raw(std::string_view json) {
+    value_prefix();
+    out_ += json.empty() ? std::string_view("null") : json;
+  }
+
+ private:
+  static constexpr std::size_t max_depth = 8;  // the decision nests five deep
+
+  void open(char bracket) {
+    value_prefix();
+    out_ += bracket;
+    assert(depth_ < max_depth);
+    empty_[depth_++] = true;
+  }
+  void close(char bracket) {
+    assert(depth_ > 0);
+    bool was_empty = empty_[--depth_];
+    if (!was_empty) newline();
+    out_ += bracket;
+  }
+  void value_prefix() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (depth_ > 0) {
+      element_separator();
+    }
+  }
+  void element_separator() {
+    if (!empty_[depth_ - 1]) out_ += ',';
+    empty_[depth_ - 1] = false;
+    newline();
+  }
+  void newline() {
+    if (!pretty_) return;
+    out_ += '\n';
+    out_.append(2 * depth_, ' ');
+  }
+
+  std::string& out_;
+  bool pretty_;
+  bool after_key_ = false;
+  std::size_t depth_ = 0;
+  std::array<bool, max_depth> empty_{};  // per open container: nothing written in it yet
+};
+
+// ------------------------------------------------------------- lookups ---
+
+// A decision is only meaningful with the image it was made from; an index
+// past the image's tables means the two were mixed up.
+const RuleDesc& rule_of(const Image& image, const EffectEntry& entry) {
+  if (entry.rule >= image.rules.size()) {
+    throw std::out_of_range(
+        fmt::format("decision entry refers to rule {}, but the image has {} rules", entry.rule,
+                    image.rules.size()));
+  }
+  return image.rules[entry.rule];
+}
+
+const EffectDesc& effect_of(const Image& image, const EffectEntry& entry) {
+  const RuleDesc& rule = rule_of(image, entry);
+  if (entry.effect >= rule.effects.size()) {
+    throw std::out_of_range(
+        fmt::format("decision entry refers to effect {} of rule `{}`, which has {}", entry.effect,
+                    rule.id, rule.effects.size()));
+  }
+  return rule.effects[entry.effect];
+}
+
+const OutputDesc& output_of(const Image& image, const OutputEntry& entry) {
+  if (entry.output >= image.outputs.size()) {
+    throw std::out_of_range(
+        fmt::format("decision refers to output {}, but the image has {} outputs", entry.output,
+                    image.outputs.size()));
+  }
+  return image.outputs[entry.output];
+}
+
+// ---------------------------------------------------------------- JSON ---
+
+void write_strings(JsonWriter& w, const std::vector<std::string>& strings) {
+  w.begin_array();
+  for (const std::string& s : strings) w.string(s);
+  w.end_array();
+}
+
+// The keys every entry ends with: severity, cite, bindings and, with
+// explanations, because.
+void write_entry_tail(JsonWriter& w, const RuleDesc& rule, const EffectEntry& entry,
+                      bool explained) {
+  w.key("severity");
+  w.string(to_string(rule.severity));
+  w.key("cite");
+  write_strings(w, rule.cites);
+  w.key("bindings");
+  w.begin_object();
+  for (const BindingEntry& b : entry.bindings) {
+    w.key(b.name);
+    if (b.is_path) {
+      w.string(b.value);
+    } else {
+      w.raw(b.value);
+    }
+  }
+  w.end_object();
+  if (explained) {
+    w.key("because");
+    w.begin_array();
+    for (const ReadEntry& read : entry.because) {
+      w.begin_object();
+      w.key("path");
+      w.string(read.path);
+      w.key("value");
+      w.raw(read.value);
+      w.end_object();
+    }
+    w.end_array();
+  }
+}
+
+void write_entries(JsonWriter& w, std::string_view key, const std::vector<EffectEntry>& entries,
+                   const Image& image, bool explained) {
+  w.key(key);
+  w.begin_array();
+  for (const EffectEntry& entry : entries) {
+    const RuleDesc& rule = rule_of(image, entry);
+    w.begin_object();
+    w.key("rule");
+    w.string(rule.id);
+    if (!rule.title.empty()) {
+      w.key("title");
+      w.string(rule.title);
+    }
+    w.key("message");
+    w.string(entry.message);
+    write_entry_tail(w, rule, entry, explained);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_obligations(JsonWriter& w, const std::vector<EffectEntry>& entries, const Image& image,
+                       bool explained) {
+  w.key("obligations");
+  w.begin_array();
+  for (const EffectEntry& entry : entries) {
+    const RuleDesc& rule = rule_of(image, entry);
+    w.begin_object();
+    w.key("id");
+    w.string(effect_of(image, entry).obligation);
+    w.key("rule");
+    w.string(rule.id);
+    if (entry.has_message) {
+      w.key("message");
+      w.string(entry.message);
+    }
+    w.key("fields");
+    w.begin_object();
+    for (const auto& [name, value] : entry.fields) {
+      w.key(name);
+      w.raw(value);
+    }
+    w.end_object();
+    write_entry_tail(w, rule, entry, explained);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// ---------------------------------------------------------------- text ---
+
+void append_text(std::string& out, std::string_view s) { append_terminal_text(out, s); }
+
+void append_bindings(std::string& out, const EffectEntry& entry) {
+  if (entry.bindings.empty()) return;
+  out += "  bindings: ";
+  bool first = true;
+  for (const BindingEntry& b : entry.bindings) {
+    if (!first) out += ", ";
+    first = false;
+    append_text(out, b.name);
+    out += " = ";
+    append_text(out, b.value);  // a path, or JSON text (already escaped)
+  }
+  out += '\n';
+}
+
+void append_because(std::string& out, const EffectEntry& entry, bool explained) {
+  if (!explained || entry.because.empty()) return;
+  out += "  because:\n";
+  for (const ReadEntry& read : entry.because) {
+    out += "    ";
+    append_text(out, read.path);
+    out += " = ";
+    append_text(out, read.value);
+    out += '\n';
+  }
+}
+
+void append_text_entries(std::string& out, std::string_view verb,
+                         const std::vector<EffectEntry>& entries, const Image& image,
+                         bool explained) {
+  for (const EffectEntry& entry : entries) {
+    const RuleDesc& rule = rule_of(image, entry);
+    out += verb;
+    out += ' ';
+    append_text(out, rule.id);
+    out += " [";
+    out += to_string(rule.severity);
+    out += ']';
+    for (std::size_t i = 0; i < rule.cites.size(); ++i) {
+      out += i == 0 ? " " : "; ";
+      append_text(out, rule.cites[i]);
+    }
+    out += "\n  ";
+    append_text(out, entry.message);
+    out += '\n';
+    append_bindings(out, entry);
+    append_because(out, entry, explained);
+  }
+}
+
+}  // namespace
+
+std::string to_json(const Decision& decision, const Image& image, bool pretty) {
+  std::string out;
+  out.reserve(256 + 192 * (decision.violations.size() + decision.reviews.size() +
+                           decision.warnings.size() + decision.obligations.size()));
+  JsonWriter w(out, pretty);
+  w.begin_object();
+  w.key("outcome");
+  w.string(to_string(decision.outcome));
+  w.key("complete");
+  w.boolean(decision.complete);
+
+  w.key("outputs");
+  w.begin_object();
+  for (const OutputEntry& output : decision.outputs) {
+    w.key(output_of(image, output).id);
+    if (output.settled) {
+      w.raw(output.value);
+    } else {
+      w.null();
+    }
+  }
+  w.end_object();
+
+  write_entries(w, "violations", decision.violations, image, decision.explained);
+  write_entries(w, "reviews", decision.reviews, image, decision.explained);
+  write_entries(w, "warnings", decision.warnings, image, decision.explained);
+  write_obligations(w, decision.obligations, image, decision.explained);
+
+  w.key("missing");
+  w.begin_array();
+  for (const MissingEntry& m : decision.missing) {
+    w.begin_object();
+    w.key("path");
+    w.string(m.path);
+    w.key("rules");
+    write_strings(w, m.rules);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("errors");
+  w.begin_array();
+  for (const ErrorEntry& e : decision.errors) {
+    w.begin_object();
+    w.key("kind");
+    w.string(to_string(e.kind));
+    if (!e.path.empty()) {
+      w.key("path");
+      w.string(e.path);
+    }
+    if (!e.at.empty()) {
+      w.key("at");
+      w.string(e.at);
+    }
+    w.key("message");
+    w.string(e.message);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.end_object();
+  return out;
+}
+
+std::string to_text(const Decision& decision, const Image& image) {
+  std::string out = "outcome: ";
+  out += to_string(decision.outcome);
+  if (!decision.complete) out += " (incomplete)";
+  out += '\n';
+
+  append_text_entries(out, "deny", decision.violations, image, decision.explained);
+  append_text_entries(out, "review", decision.reviews, image, decision.explained);
+  append_text_entries(out, "warn", decision.warnings, image, decision.explained);
+
+  for (const EffectEntry& entry : decision.obligations) {
+    out += "require ";
+    append_text(out, effect_of(image, entry).obligation);
+    out += " (from ";
+    append_text(out, rule_of(image, entry).id);
+    out += ")\n";
+    if (entry.has_message) {
+      out += "  ";
+      append_text(out, entry.message);
+      out += '\n';
+    }
+    for (const auto& [name, value] : entry.fields) {
+      out += "  ";
+      append_text(out, name);
+      out += " = ";
+      append_text(out, value);
+      out += '\n';
+    }
+    append_bindings(out, entry);
+    append_because(out, entry, decision.explained);
+  }
+
+  if (!decision.outputs.empty()) {
+    out += "outputs:\n";
+    for (const OutputEntry& output : decision.outputs) {
+      out += "  ";
+      append_text(out, output_of(image, output).id);
+      out += " = ";
+      append_text(out, output.settled ? std::string_view(output.value) : "unsettled");
+      out += '\n';
+    }
+  }
+
+  if (!decision.missing.empty()) {
+    out += "missing:\n";
+    for (const MissingEntry& m : decision.missing) {
+      out += "  ";
+      append_text(out, m.path);
+      for (std::size_t i = 0; i < m.rules.size(); ++i) {
+        out += i == 0 ? " (rules: " : ", ";
+        append_text(out, m.rules[i]);
+      }
+      if (!m.rules.empty()) out += ')';
+      out += '\n';
+    }
+  }
+
+  if (!decision.errors.empty()) {
+    out += "errors:\n";
+    for (const ErrorEntry& e : decision.errors) {
+      out += "  ";
+      out += to_string(e.kind);
+      for (const std::string* where : {&e.path, &e.at}) {
+        if (where->empty()) continue;
+        out += ' ';
+        append_text(out, *where);
+      }
+      out += ": ";
+      append_text(out, e.message);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+}  // namespace precept::runtime

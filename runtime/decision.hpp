@@ -1,0 +1,89 @@
+// A decision: what the VM concluded for one facts document, in the shape of
+// its JSON form (docs/decisions.md). Values inside are kept as JSON text so
+// the decision outlives the facts and the evaluation's arena.
+//
+//   Decision d = ...;
+//   d.outcome == Outcome::deny;
+//   std::string json = to_json(d, exe.image());   // deterministic bytes
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/image.hpp"
+
+namespace precept::runtime {
+
+enum class Outcome : std::uint8_t { allow, review, deny, indeterminate };
+const char* to_string(Outcome);
+const char* to_string(Severity);
+
+// A `for` variable of a fired instance: the fact path of its element
+// (`data[2]`) or, for an element of a computed collection, its JSON value.
+struct BindingEntry {
+  std::string name;
+  std::string value;  // a path, or JSON text when !is_path
+  bool is_path = true;
+};
+
+// A fact the condition read (explanations): its path and JSON value.
+struct ReadEntry {
+  std::string path;
+  std::string value;  // JSON text
+};
+
+// One effect of one fired rule instance.
+struct EffectEntry {
+  std::uint32_t rule = 0;    // index into Image::rules
+  std::uint32_t effect = 0;  // index into RuleDesc::effects
+  std::string message;       // interpolated; empty when a `require` has none
+  bool has_message = true;
+  std::vector<BindingEntry> bindings;
+  std::vector<ReadEntry> because;                           // with explanations on
+  std::vector<std::pair<std::string, std::string>> fields;  // require ... with: key, JSON text
+};
+
+struct OutputEntry {
+  std::uint32_t output = 0;  // index into Image::outputs
+  bool settled = false;
+  std::string value;  // JSON text; meaningful when settled
+};
+
+struct MissingEntry {
+  std::string path;
+  std::vector<std::string> rules;  // rule ids (and output ids) it left undetermined
+};
+
+struct ErrorEntry {
+  enum class Kind : std::uint8_t { input, evaluation, limit } kind = Kind::input;
+  std::string path;  // the fact path (input errors); empty otherwise
+  std::string at;    // `file:line:col` of the expression (evaluation errors, limits)
+  std::string message;
+};
+const char* to_string(ErrorEntry::Kind);
+
+struct Decision {
+  Outcome outcome = Outcome::allow;
+  bool complete = true;
+  bool explained = false;            // made with explanations: entries carry `because`
+  std::vector<OutputEntry> outputs;  // Image::outputs order
+  std::vector<EffectEntry> violations;
+  std::vector<EffectEntry> reviews;
+  std::vector<EffectEntry> warnings;
+  std::vector<EffectEntry> obligations;
+  std::vector<MissingEntry> missing;
+  std::vector<ErrorEntry> errors;
+
+  void clear();
+};
+
+// The JSON form (docs/decisions.md): one line without `pretty`, two-space
+// indentation with it. Same decision, same bytes.
+std::string to_json(const Decision& decision, const Image& image, bool pretty = false);
+// For people: the outcome first, then each violation, review, warning and
+// obligation with its citation and message, outputs, missing facts, errors.
+std::string to_text(const Decision& decision, const Image& image);
+
+}  // namespace precept::runtime

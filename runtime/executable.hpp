@@ -1,0 +1,40 @@
+// An Image that passed the verifier, with its constants turned into values:
+// the immutable, shareable form the fact loader and the VM run from.
+//
+//   std::string error;
+//   auto exe = Executable::make(std::move(image), error);
+//   if (!exe) report(error);   // e.g. "function `rule a.b`: instruction 7 (jump): target 99 is
+//   outside the function"
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/arena.hpp"
+#include "runtime/image.hpp"
+#include "runtime/value.hpp"
+
+namespace precept::runtime {
+
+class Executable {
+ public:
+  // Verifies `image` (runtime/verifier.hpp) and materialises its constants;
+  // null with `error` set when the image is not sound.
+  static std::shared_ptr<const Executable> make(Image image, std::string& error);
+
+  const Image& image() const { return image_; }
+  const Schema& schema() const { return image_.schema; }
+  const Value& constant(std::uint32_t index) const { return constants_[index]; }
+
+  Executable(const Executable&) = delete;
+  Executable& operator=(const Executable&) = delete;
+
+ private:
+  Executable() = default;
+  Image image_;
+  Arena arena_;  // holds the constants' lists
+  std::vector<Value> constants_;
+};
+
+}  // namespace precept::runtime

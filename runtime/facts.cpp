@@ -1,0 +1,962 @@
+// The fact loader: JSON text → simdjson DOM → Values through the schema.
+//
+// simdjson validates the whole document (syntax, UTF-8, numbers) before a
+// single value is converted, so text that is not JSON is always an error and
+// never half-loaded. It reports an error code but no position, so a failed
+// document is scanned once more by a small validator that finds the byte
+// offset of the first problem (the cold path only).
+//
+// Depth: simdjson counts the nesting of arrays and objects that have
+// something in them (an empty `[]` or `{}` adds no level), and so does the
+// validator below and load_facts' walk: limits.max_depth = 64 admits 64
+// nested non-empty levels.
+#include "runtime/facts.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <optional>
+
+#include "runtime/date.hpp"
+#include "runtime/facts_convert.hpp"
+
+namespace precept::runtime {
+
+// ---------------------------------------------------------------- Facts ---
+
+void Facts::clear() {
+  root = Value::none_value();
+  paths.clear();
+  paths.push_back(PathNode{});  // the root: no parent, no step
+  errors.clear();
+  arena.reset();
+}
+
+std::string Facts::path_text(std::uint32_t path) const {
+  // Steps from the leaf up to (not including) the root; the bound stops a
+  // malformed chain from looping.
+  std::vector<std::uint32_t> steps;
+  for (std::uint32_t p = path; p != 0 && p < paths.size() && steps.size() < paths.size();
+       p = paths[p].parent) {
+    steps.push_back(p);
+  }
+  std::string text;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    const PathNode& node = paths[*it];
+    if (node.index != no_index) {
+      text += fmt::format("[{}]", node.index);
+    } else {
+      if (!text.empty()) text += '.';
+      text += node.field;
+    }
+  }
+  return text;
+}
+
+namespace detail {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// Every byte counts (set members are input: shared prefixes must not
+// collide). Short keys, the common case, take two overlapping loads.
+std::uint64_t hash_bytes(std::string_view text) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  auto load64 = [](const char* at) {
+    std::uint64_t v;
+    std::memcpy(&v, at, 8);
+    return v;
+  };
+  auto load32 = [](const char* at) {
+    std::uint32_t v;
+    std::memcpy(&v, at, 4);
+    return std::uint64_t{v};
+  };
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+  std::uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    std::size_t i = 0;
+    for (; i + 16 < n; i += 8) h = std::rotl((h ^ load64(p + i)) * 0x9fb21c651e98df25ULL, 29);
+    a = load64(p + i);
+    b = load64(p + n - 8);
+  } else if (n >= 4) {
+    a = load32(p);
+    b = load32(p + n - 4);
+  } else if (n > 0) {
+    a = (std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+        (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+        static_cast<unsigned char>(p[n - 1]);
+  }
+  return mix(h ^ a ^ std::rotl(b * 0x9fb21c651e98df25ULL, 31));
+}
+
+std::size_t table_size(std::size_t entries) {
+  return std::bit_ceil(std::max<std::size_t>(4, entries * 2));
+}
+
+// "public, internal, confidential, restricted", at most ten members.
+std::string member_list(const EnumType& type) {
+  constexpr std::size_t shown = 10;
+  std::string text;
+  for (std::size_t i = 0; i < type.members.size() && i < shown; ++i) {
+    const EnumMember& m = type.members[i];
+    if (i > 0) text += ", ";
+    text += m.name;
+    if (m.code == EnumMember::Code::integer) text += fmt::format(" = {}", m.int_code);
+    if (m.code == EnumMember::Code::string) text += fmt::format(" = \"{}\"", m.string_code);
+  }
+  if (type.members.size() > shown)
+    text += fmt::format(", and {} more", type.members.size() - shown);
+  return text;
+}
+
+std::string number_text(double d) { return fmt::format("{}", d); }
+
+}  // namespace
+
+std::uint64_t NameTable::hash(std::string_view key) { return hash_bytes(key); }
+
+void NameTable::build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries) {
+  slots_.assign(table_size(entries.size()), Slot{});
+  mask_ = slots_.size() - 1;
+  for (const auto& [key, value] : entries) {
+    if (find(key) != no_index) continue;
+    std::uint64_t h = hash(key);
+    std::size_t i = h & mask_;
+    while (slots_[i].value != no_index) i = (i + 1) & mask_;
+    slots_[i] = Slot{key, h, value};
+  }
+}
+
+SchemaTables build_tables(const Schema& schema) {
+  SchemaTables tables;
+  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
+  tables.fields.resize(schema.records.size());
+  for (std::size_t r = 0; r < schema.records.size(); ++r) {
+    entries.clear();
+    const auto& fields = schema.records[r].fields;
+    // Unread fields are left out: their keys are skipped like unknown ones.
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (fields[f].read) entries.emplace_back(fields[f].name, static_cast<std::uint32_t>(f));
+    }
+    tables.fields[r].build(entries);
+  }
+  tables.enums.resize(schema.enums.size());
+  for (std::size_t e = 0; e < schema.enums.size(); ++e) {
+    const EnumType& type = schema.enums[e];
+    EnumTable& table = tables.enums[e];
+    entries.clear();
+    // String codes first: a code is how the input spells a member, so it
+    // wins over another member's name (the checker keeps them apart anyway).
+    for (std::size_t m = 0; m < type.members.size(); ++m) {
+      if (type.members[m].code == EnumMember::Code::string) {
+        entries.emplace_back(type.members[m].string_code, static_cast<std::uint32_t>(m));
+      }
+      if (type.members[m].code == EnumMember::Code::integer) {
+        table.int_codes.emplace_back(type.members[m].int_code, static_cast<std::uint32_t>(m));
+      }
+    }
+    for (std::size_t m = 0; m < type.members.size(); ++m) {
+      entries.emplace_back(type.members[m].name, static_cast<std::uint32_t>(m));
+    }
+    table.spellings.build(entries);
+    std::stable_sort(table.int_codes.begin(), table.int_codes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    table.expected = member_list(type);
+  }
+  return tables;
+}
+
+const char* found_text(JsonKind kind) {
+  switch (kind) {
+    case JsonKind::null:
+      return "null";
+    case JsonKind::boolean:
+      return "a boolean";
+    case JsonKind::integer:
+    case JsonKind::unsigned_integer:
+    case JsonKind::number:
+      return "a number";
+    case JsonKind::string:
+      return "a string";
+    case JsonKind::array:
+      return "an array";
+    case JsonKind::object:
+      return "an object";
+    case JsonKind::other:
+      break;
+  }
+  return "an unsupported value";
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at text[i], or 0.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c == 0xE0) lo = 0xA0;
+  if (c == 0xED) hi = 0x9F;  // no surrogates
+  if (c == 0xF0) lo = 0x90;
+  if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string quote_input(std::string_view text) {
+  constexpr std::size_t longest = 60;
+  std::string out = "`";
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i >= longest) {
+      out += "...";
+      break;
+    }
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\u{:04x}", c);
+    } else if (std::size_t n = utf8_length(text, i); n == 0) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+      continue;
+    }
+    ++i;
+  }
+  out += '`';
+  return out;
+}
+
+// ------------------------------------------------------- ConverterBase ---
+
+namespace {
+
+// How deep the empty records of absent optional records go; a record type
+// already on the chain (a self-referential type) stops it earlier.
+constexpr std::size_t empty_record_depth = 8;
+
+std::string expected_text(const Schema& schema, std::uint32_t type) {
+  const TypeDesc& t = schema.types[type];
+  switch (t.kind) {
+    case TypeKind::boolean:
+      return "a boolean";
+    case TypeKind::integer:
+      return "an integer";
+    case TypeKind::number:
+      return "a number";
+    case TypeKind::string:
+      return "a string";
+    case TypeKind::date:
+      return "a date string `YYYY-MM-DD`";
+    case TypeKind::enumeration:
+      return fmt::format("a member of `{}`", schema.enums[t.ref].name);
+    case TypeKind::list:
+    case TypeKind::set:
+      return "an array";
+    case TypeKind::optional:
+      return expected_text(schema, t.ref);
+    case TypeKind::record:
+      return "an object";
+  }
+  return "a value";
+}
+
+bool same_scalar(const Value& a, const Value& b) {
+  if (a.tag != b.tag) return false;
+  switch (a.tag) {
+    case Tag::none:
+      return a.record == nullptr && b.record == nullptr;
+    case Tag::boolean:
+      return a.b == b.b;
+    case Tag::integer:
+    case Tag::date:
+      return a.i == b.i;
+    case Tag::member:
+      return a.aux == b.aux && a.i == b.i;
+    case Tag::number:
+      return a.d == b.d;
+    case Tag::string:
+      return a.aux == b.aux && (a.aux == 0 || std::memcmp(a.s, b.s, a.aux) == 0);
+    default:
+      return false;  // missing values, lists and records are never repeats
+  }
+}
+
+std::uint64_t hash_value(const Value& v) {
+  std::uint64_t payload = 0;
+  switch (v.tag) {
+    case Tag::boolean:
+      payload = v.b ? 1 : 0;
+      break;
+    case Tag::integer:
+    case Tag::date:
+    case Tag::member:
+      payload = static_cast<std::uint64_t>(v.i) ^ (std::uint64_t{v.aux} << 40);
+      break;
+    case Tag::number:
+      payload = v.d == 0 ? 0 : std::bit_cast<std::uint64_t>(v.d);
+      break;
+    case Tag::string:
+      payload = hash_bytes(v.str());
+      break;
+    default:
+      payload = 0;
+      break;
+  }
+  return mix(payload ^ (static_cast<std::uint64_t>(v.tag) << 56));
+}
+
+}  // namespace
+
+Value ConverterBase::fail_at(std::uint32_t path, std::string message) {
+  facts_.errors.push_back(InputError{path, std::move(message)});
+  return Value::missing(path);
+}
+
+Value ConverterBase::wrong_type(const Step& step, std::uint32_t type, JsonKind found) {
+  return fail(
+      step, fmt::format("expected {}, found {}", expected_text(schema_, type), found_text(found)));
+}
+
+Value ConverterBase::too_deep(const Step& step) {
+  return fail(step, fmt::format("nested deeper than {} levels of arrays and objects", max_depth_));
+}
+
+Value ConverterBase::from_boolean(const Step& step, std::uint32_t type, bool b) {
+  if (schema_.types[type].kind != TypeKind::boolean)
+    return wrong_type(step, type, JsonKind::boolean);
+  return Value::boolean(b);
+}
+
+Value ConverterBase::from_integer(const Step& step, std::uint32_t type, std::int64_t i) {
+  const TypeDesc& t = schema_.types[type];
+  switch (t.kind) {
+    case TypeKind::integer:
+      return Value::integer(i);
+    case TypeKind::number:
+      return Value::number(static_cast<double>(i));
+    case TypeKind::enumeration: {
+      const auto& codes = tables_.enums[t.ref].int_codes;
+      auto it =
+          std::lower_bound(codes.begin(), codes.end(), i,
+                           [](const auto& entry, std::int64_t code) { return entry.first < code; });
+      if (it != codes.end() && it->first == i) return Value::member(t.ref, it->second);
+      return unknown_member(step, type, fmt::format("`{}`", i));
+    }
+    default:
+      return wrong_type(step, type, JsonKind::integer);
+  }
+}
+
+Value ConverterBase::from_unsigned(const Step& step, std::uint32_t type, std::uint64_t u) {
+  const TypeDesc& t = schema_.types[type];
+  switch (t.kind) {
+    case TypeKind::integer:
+      return fail(step, fmt::format("`{}` is outside the 64-bit integer range", u));
+    case TypeKind::number:
+      return Value::number(static_cast<double>(u));
+    case TypeKind::enumeration:
+      return unknown_member(step, type, fmt::format("`{}`", u));
+    default:
+      return wrong_type(step, type, JsonKind::unsigned_integer);
+  }
+}
+
+Value ConverterBase::from_number(const Step& step, std::uint32_t type, double d) {
+  const TypeDesc& t = schema_.types[type];
+  if (t.kind != TypeKind::integer && t.kind != TypeKind::number &&
+      t.kind != TypeKind::enumeration) {
+    return wrong_type(step, type, JsonKind::number);
+  }
+  // JSON text has no infinities or NaN, but a host-built nlohmann value may.
+  if (!std::isfinite(d))
+    return fail(step, fmt::format("`{}` is not a finite number", number_text(d)));
+  if (t.kind == TypeKind::number) return Value::number(d);
+  // An integral number (`3.0`, `1e3`) is as good as an integer.
+  constexpr double two_63 = 9223372036854775808.0;
+  bool integral = std::trunc(d) == d;
+  if (integral && d >= -two_63 && d < two_63)
+    return from_integer(step, type, static_cast<std::int64_t>(d));
+  if (t.kind == TypeKind::enumeration)
+    return unknown_member(step, type, "`" + number_text(d) + "`");
+  if (!integral) return fail(step, fmt::format("`{}` is not an integer", number_text(d)));
+  return fail(step, fmt::format("`{}` is outside the 64-bit integer range", number_text(d)));
+}
+
+Value ConverterBase::from_string(const Step& step, std::uint32_t type, std::string_view s) {
+  const TypeDesc& t = schema_.types[type];
+  switch (t.kind) {
+    case TypeKind::string:
+      return Value::string(facts_.arena.copy(s));
+    case TypeKind::date: {
+      if (auto days = parse_iso_date(s)) return Value::date(*days);
+      return fail(
+          step,
+          fmt::format("{} is not a valid date; expected an ISO 8601 calendar date `YYYY-MM-DD`",
+                      quote_input(s)));
+    }
+    case TypeKind::enumeration: {
+      std::uint32_t ordinal = tables_.enums[t.ref].spellings.find(s);
+      if (ordinal != no_index) return Value::member(t.ref, ordinal);
+      return unknown_member(step, type, quote_input(s));
+    }
+    default:
+      return wrong_type(step, type, JsonKind::string);
+  }
+}
+
+// An input error naming `shown` (the input, in backticks).
+Value ConverterBase::unknown_member(const Step& step, std::uint32_t type,
+                                    const std::string& shown) {
+  std::uint32_t e = schema_.types[type].ref;
+  return fail(step, fmt::format("{} is not a member of `{}`; expected one of: {}", shown,
+                                schema_.enums[e].name, tables_.enums[e].expected));
+}
+
+Value ConverterBase::absent(const FieldDesc& field, std::uint32_t record_path) {
+  switch (field.presence) {
+    case Presence::required:
+      return Value::missing(facts_.add_path(record_path, field.name));
+    case Presence::defaulted:
+      return exe_.constant(field.default_value);
+    case Presence::optional:
+      break;
+  }
+  const TypeDesc& t = schema_.types[field.type];
+  if (t.kind == TypeKind::optional && schema_.types[t.ref].kind == TypeKind::record) {
+    scratch_.chain.clear();
+    return empty_record(schema_.types[t.ref].ref, facts_.add_path(record_path, field.name));
+  }
+  return Value::none_value();
+}
+
+// none whose `record` is what an absent optional record reads as: its
+// required fields missing at their full paths (`model.general_purpose`),
+// defaulted ones their defaults, optional ones none (or empty records).
+Value ConverterBase::empty_record(std::uint32_t record, std::uint32_t path) {
+  if (scratch_.chain.size() >= empty_record_depth ||
+      std::find(scratch_.chain.begin(), scratch_.chain.end(), record) != scratch_.chain.end()) {
+    return Value::none_value();
+  }
+  scratch_.chain.push_back(record);
+  const RecordType& type = schema_.records[record];
+  Value* slots = slots_for(type.fields.size());
+  for (std::size_t f = 0; f < type.fields.size(); ++f) {
+    const FieldDesc& field = type.fields[f];
+    if (!field.read) {
+      slots[f] = Value::none_value();
+    } else if (field.presence != Presence::optional) {
+      slots[f] = absent(field, path);
+    } else {
+      const TypeDesc& t = schema_.types[field.type];
+      slots[f] = t.kind == TypeKind::optional && schema_.types[t.ref].kind == TypeKind::record
+                     ? empty_record(schema_.types[t.ref].ref, facts_.add_path(path, field.name))
+                     : Value::none_value();
+    }
+  }
+  scratch_.chain.pop_back();
+  Value v = Value::none_value();
+  v.record = finish_record(slots, record, path).record;
+  return v;
+}
+
+void ConverterBase::drop_repeats(Value* items, std::uint32_t& count) {
+  if (count < 2) return;
+  std::uint32_t kept = 0;
+  if (count <= 16) {
+    for (std::uint32_t i = 0; i < count; ++i) {
+      bool repeat = false;
+      for (std::uint32_t k = 0; k < kept && !repeat; ++k) repeat = same_scalar(items[k], items[i]);
+      if (!repeat) items[kept++] = items[i];
+    }
+    count = kept;
+    return;
+  }
+  // Larger sets: an open-addressing table of the kept items' positions.
+  std::vector<std::uint32_t>& table = scratch_.seen;
+  table.assign(table_size(count), no_index);
+  const std::size_t mask = table.size() - 1;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::size_t slot = hash_value(items[i]) & mask;
+    bool repeat = false;
+    while (table[slot] != no_index) {
+      if (same_scalar(items[table[slot]], items[i])) {
+        repeat = true;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (repeat) continue;
+    items[kept] = items[i];
+    table[slot] = kept++;
+  }
+  count = kept;
+}
+
+Value ConverterBase::finish_list(Value* items, std::uint32_t count, std::uint32_t path,
+                                 bool is_set) {
+  auto* list = facts_.arena.allocate<ListData>(1);
+  *list = ListData{items, count, path, is_set};
+  return Value::of_list(list);
+}
+
+Value ConverterBase::finish_record(const Value* slots, std::uint32_t record, std::uint32_t path) {
+  auto* data = facts_.arena.allocate<RecordData>(1);
+  *data = RecordData{slots, record, path};
+  return Value::of_record(data);
+}
+
+}  // namespace detail
+
+// -------------------------------------------------------- FactLoader ---
+
+namespace {
+
+using detail::JsonKind;
+
+struct SimdjsonAdapter {
+  using Node = simdjson::dom::element;
+
+  static JsonKind kind(Node v) {
+    switch (v.type()) {
+      case simdjson::dom::element_type::NULL_VALUE:
+        return JsonKind::null;
+      case simdjson::dom::element_type::BOOL:
+        return JsonKind::boolean;
+      case simdjson::dom::element_type::INT64:
+        return JsonKind::integer;
+      case simdjson::dom::element_type::UINT64:
+        return JsonKind::unsigned_integer;
+      case simdjson::dom::element_type::DOUBLE:
+        return JsonKind::number;
+      case simdjson::dom::element_type::STRING:
+        return JsonKind::string;
+      case simdjson::dom::element_type::ARRAY:
+        return JsonKind::array;
+      case simdjson::dom::element_type::OBJECT:
+        return JsonKind::object;
+    }
+    return JsonKind::other;
+  }
+  static bool boolean(Node v) { return v.get_bool().value_unsafe(); }
+  static std::int64_t integer(Node v) { return v.get_int64().value_unsafe(); }
+  static std::uint64_t unsigned_integer(Node v) { return v.get_uint64().value_unsafe(); }
+  static double number(Node v) { return v.get_double().value_unsafe(); }
+  static std::string_view string(Node v) { return v.get_string().value_unsafe(); }
+  static std::size_t size(Node v) {
+    simdjson::dom::array array = v.get_array().value_unsafe();
+    std::size_t n = array.size();
+    if (n < 0xFFFFFF) return n;  // the tape's count saturates there
+    n = 0;
+    for (auto it = array.begin(); it != array.end(); ++it) ++n;
+    return n;
+  }
+  template <class F>
+  static void each_element(Node v, F&& f) {
+    // A named array: a range-for over get_array()'s temporary would dangle.
+    simdjson::dom::array array = v.get_array().value_unsafe();
+    for (Node element : array) f(element);
+  }
+  template <class F>
+  static void each_member(Node v, F&& f) {
+    simdjson::dom::object object = v.get_object().value_unsafe();
+    for (auto it = object.begin(); it != object.end(); ++it) f(it.key(), it.value());
+  }
+};
+
+struct JsonProblem {
+  std::size_t offset = 0;
+  std::string message;
+  bool too_deep = false;
+};
+
+std::string byte_text(unsigned char c) {
+  if (c >= 0x21 && c < 0x7F) return fmt::format("`{}`", static_cast<char>(c));
+  return fmt::format("byte 0x{:02x}", c);
+}
+
+// Finds the first place where `text` is not JSON (RFC 8259) or nests
+// non-empty arrays and objects deeper than `max_depth`. Iterative: the stack
+// is the open containers, at most max_depth of them.
+class JsonScanner {
+ public:
+  JsonScanner(std::string_view text, std::size_t max_depth) : s_(text), max_depth_(max_depth) {}
+
+  std::optional<JsonProblem> run() {
+    skip_space();
+    if (i_ == s_.size()) return problem(i_, "the text is empty");
+    for (;;) {
+      // A value starts at i_.
+      skip_space();
+      if (i_ == s_.size()) return problem(i_, "unexpected end of the text; expected a value");
+      char c = s_[i_];
+      if (c == '{' || c == '[') {
+        std::size_t open = i_++;
+        skip_space();
+        char close = c == '{' ? '}' : ']';
+        if (i_ < s_.size() && s_[i_] == close) {
+          ++i_;
+        } else {
+          if (stack_.size() >= max_depth_) {
+            return JsonProblem{
+                open, fmt::format("more than {} levels of arrays and objects", max_depth_), true};
+          }
+          stack_.push_back(c);
+          if (c == '{') {
+            if (auto p = key()) return p;
+          }
+          continue;
+        }
+      } else if (c == '"') {
+        if (auto p = string()) return p;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        if (auto p = number()) return p;
+      } else if (c == 't' || c == 'f' || c == 'n') {
+        std::string_view word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+        for (std::size_t k = 0; k < word.size(); ++k, ++i_) {
+          if (i_ == s_.size() || s_[i_] != word[k]) {
+            return problem(i_, fmt::format("invalid literal; expected `{}`", word));
+          }
+        }
+      } else {
+        return unexpected("a value");
+      }
+      // After a value: a separator, a closing bracket or the end.
+      for (;;) {
+        skip_space();
+        if (stack_.empty()) {
+          if (i_ != s_.size())
+            return problem(i_, fmt::format("unexpected {} after the document", byte_text(at(i_))));
+          return std::nullopt;
+        }
+        char top = stack_.back();
+        const char* expected =
+            top == '{' ? "`,` or `}` after an object member" : "`,` or `]` after an array element";
+        if (i_ == s_.size())
+          return problem(i_, fmt::format("unexpected end of the text; expected {}", expected));
+        if (s_[i_] == (top == '{' ? '}' : ']')) {
+          ++i_;
+          stack_.pop_back();
+          continue;
+        }
+        if (s_[i_] != ',') return unexpected(expected);
+        ++i_;
+        if (top == '{') {
+          if (auto p = key()) return p;
+        }
+        break;
+      }
+    }
+  }
+
+ private:
+  unsigned char at(std::size_t k) const { return static_cast<unsigned char>(s_[k]); }
+  void skip_space() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
+  }
+  static std::optional<JsonProblem> problem(std::size_t offset, std::string message) {
+    return JsonProblem{offset, std::move(message), false};
+  }
+  std::optional<JsonProblem> unexpected(const char* expected) {
+    if (i_ == s_.size())
+      return problem(i_, fmt::format("unexpected end of the text; expected {}", expected));
+    return problem(i_, fmt::format("unexpected {}; expected {}", byte_text(at(i_)), expected));
+  }
+
+  // An object key and its colon; i_ is before the key.
+  std::optional<JsonProblem> key() {
+    skip_space();
+    if (i_ == s_.size() || s_[i_] != '"') return unexpected("a string key");
+    if (auto p = string()) return p;
+    skip_space();
+    if (i_ == s_.size() || s_[i_] != ':') return unexpected("`:` after an object key");
+    ++i_;
+    return std::nullopt;
+  }
+
+  std::optional<JsonProblem> string() {
+    std::size_t start = i_++;
+    while (i_ < s_.size()) {
+      unsigned char c = at(i_);
+      if (c == '"') {
+        ++i_;
+        return std::nullopt;
+      }
+      if (c == '\\') {
+        if (i_ + 1 == s_.size()) break;
+        char e = s_[i_ + 1];
+        if (e == 'u') {
+          auto unit = hex4(i_ + 2);
+          if (!unit) return problem(i_, "invalid `\\u` escape; expected four hexadecimal digits");
+          if (*unit >= 0xDC00 && *unit <= 0xDFFF)
+            return problem(i_, "unpaired UTF-16 surrogate in a `\\u` escape");
+          if (*unit >= 0xD800 && *unit <= 0xDBFF) {
+            auto low = i_ + 7 < s_.size() && s_[i_ + 6] == '\\' && s_[i_ + 7] == 'u' ? hex4(i_ + 8)
+                                                                                     : std::nullopt;
+            if (!low || *low < 0xDC00 || *low > 0xDFFF) {
+              return problem(i_, "unpaired UTF-16 surrogate in a `\\u` escape");
+            }
+            i_ += 12;
+          } else {
+            i_ += 6;
+          }
+          continue;
+        }
+        if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') {
+          return problem(i_, "invalid escape in a string");
+        }
+        i_ += 2;
+        continue;
+      }
+      if (c < 0x20) return problem(i_, "control character in a string; it must be escaped");
+      std::size_t n = detail::utf8_length(s_, i_);
+      if (n == 0) return problem(i_, "invalid UTF-8");
+      i_ += n;
+    }
+    return problem(start, "unterminated string");
+  }
+
+  std::optional<unsigned> hex4(std::size_t from) const {
+    if (from + 4 > s_.size()) return std::nullopt;
+    unsigned v = 0;
+    for (std::size_t k = from; k < from + 4; ++k) {
+      char c = s_[k];
+      unsigned d = c >= '0' && c <= '9'   ? unsigned(c - '0')
+                   : c >= 'a' && c <= 'f' ? unsigned(c - 'a' + 10)
+                   : c >= 'A' && c <= 'F' ? unsigned(c - 'A' + 10)
+                                          : 16u;
+      if (d == 16) return std::nullopt;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+
+  std::optional<JsonProblem> number() {
+    std::size_t start = i_;
+    auto digit = [&] { return i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9'; };
+    if (s_[i_] == '-') ++i_;
+    if (!digit()) return unexpected("a digit");
+    if (s_[i_] == '0') {
+      ++i_;
+      if (digit()) return problem(i_ - 1, "a number cannot start with `0`");
+    } else {
+      while (digit()) ++i_;
+    }
+    bool integer = true;
+    if (i_ < s_.size() && s_[i_] == '.') {
+      integer = false;
+      ++i_;
+      if (!digit()) return unexpected("a digit after `.`");
+      while (digit()) ++i_;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      integer = false;
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (!digit()) return unexpected("a digit in the exponent");
+      while (digit()) ++i_;
+    }
+    std::string text{s_.substr(start, i_ - start)};
+    if (integer) {
+      errno = 0;
+      if (text[0] == '-') {
+        (void)std::strtoll(text.c_str(), nullptr, 10);
+      } else {
+        (void)std::strtoull(text.c_str(), nullptr, 10);
+      }
+      if (errno == ERANGE)
+        return problem(start, fmt::format("{} does not fit in 64 bits", detail::quote_input(text)));
+    } else if (overflows(text)) {
+      return problem(start,
+                     fmt::format("{} is out of the range of a number", detail::quote_input(text)));
+    }
+    return std::nullopt;
+  }
+
+  // Whether a number with a fraction or exponent is too large for a double
+  // (too small is fine: it reads as zero). from_chars ignores the locale.
+  static bool overflows(std::string_view text) {
+    double value = 0;
+    if (std::from_chars(text.data(), text.data() + text.size(), value).ec !=
+        std::errc::result_out_of_range) {
+      return false;
+    }
+    // Out of range either way: the sign of the decimal magnitude tells which.
+    std::size_t k = text[0] == '-' ? 1 : 0;
+    auto digit = [&] { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
+    long magnitude = 0;
+    bool significant = false;
+    for (; digit(); ++k) {
+      significant = significant || text[k] != '0';
+      if (significant) ++magnitude;
+    }
+    if (k < text.size() && text[k] == '.') {
+      for (++k; digit(); ++k) {
+        if (significant) continue;
+        if (text[k] == '0') --magnitude;
+        significant = text[k] != '0';
+      }
+    }
+    long exponent = 0;
+    bool negative = false;
+    if (k < text.size() && (text[k] == 'e' || text[k] == 'E')) {
+      ++k;
+      if (k < text.size() && (text[k] == '+' || text[k] == '-')) negative = text[k++] == '-';
+      for (; digit(); ++k) exponent = std::min(exponent * 10 + (text[k] - '0'), 1000000000L);
+    }
+    return magnitude + (negative ? -exponent : exponent) > 0;
+  }
+
+  std::string_view s_;
+  std::size_t max_depth_;
+  std::size_t i_ = 0;
+  std::vector<char> stack_;
+};
+
+// What simdjson's error means when the scanner found no place for it.
+const char* simdjson_problem(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::NUMBER_ERROR:
+      return "a number is malformed or out of range";
+    case simdjson::STRING_ERROR:
+    case simdjson::UNCLOSED_STRING:
+      return "a string is malformed";
+    case simdjson::UNESCAPED_CHARS:
+      return "a string has an unescaped control character";
+    case simdjson::UTF8_ERROR:
+      return "the text is not valid UTF-8";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+      return "a literal is misspelled";
+    case simdjson::EMPTY:
+      return "the text is empty";
+    default:
+      return "the structure is malformed";
+  }
+}
+
+std::string not_json(std::string_view text, simdjson::error_code code, std::size_t max_depth) {
+  if (code == simdjson::MEMALLOC) return "out of memory while parsing the facts";
+  if (code == simdjson::CAPACITY)
+    return fmt::format("the facts document is too large to parse: {} bytes", text.size());
+  std::optional<JsonProblem> p = JsonScanner(text, max_depth).run();
+  if (p && p->too_deep)
+    return fmt::format("facts are nested too deeply: offset {}: {}", p->offset, p->message);
+  if (p) return fmt::format("facts are not valid JSON: offset {}: {}", p->offset, p->message);
+  if (code == simdjson::DEPTH_ERROR) {
+    return fmt::format("facts are nested too deeply: more than {} levels of arrays and objects",
+                       max_depth);
+  }
+  return fmt::format("facts are not valid JSON: {}", simdjson_problem(code));
+}
+
+}  // namespace
+
+struct FactLoader::Impl {
+  FactLimits limits;
+  std::size_t depth = 0;
+  detail::SchemaTables tables;
+  simdjson::dom::parser parser;
+  bool allocated = false;
+  detail::ConvertScratch scratch;
+  std::vector<detail::Converter<SimdjsonAdapter>::FieldSlot> fields;
+};
+
+FactLoader::FactLoader(std::shared_ptr<const Executable> exe, FactLimits limits)
+    : exe_(std::move(exe)), impl_(std::make_unique<Impl>()) {
+  impl_->limits = limits;
+  impl_->depth = detail::effective_depth(limits);
+  if (exe_) impl_->tables = detail::build_tables(exe_->schema());
+}
+
+FactLoader::~FactLoader() = default;
+FactLoader::FactLoader(FactLoader&&) noexcept = default;
+FactLoader& FactLoader::operator=(FactLoader&&) noexcept = default;
+
+bool FactLoader::load(std::string_view json_text, Facts& out, std::string& error) {
+  error.clear();
+  try {
+    out.clear();
+    if (!exe_ || !impl_ || exe_->schema().root >= exe_->schema().records.size()) {
+      error = "the program has no facts schema";
+      return false;
+    }
+    Impl& im = *impl_;
+    if (json_text.size() > im.limits.max_bytes) {
+      error = fmt::format("the facts document is too large: {} bytes, the limit is {}",
+                          json_text.size(), im.limits.max_bytes);
+      return false;
+    }
+    if (!im.allocated) {
+      // simdjson fails at a depth equal to its max_depth (see the top of the file).
+      if (im.parser.allocate(std::max<std::size_t>(json_text.size(), 4096), im.depth + 1)) {
+        error = "out of memory while parsing the facts";
+        return false;
+      }
+      im.allocated = true;
+    }
+    simdjson::dom::element document;
+    // parse() copies the text into the parser's own padded buffer, reused
+    // from one document to the next.
+    if (auto code = im.parser.parse(json_text.data(), json_text.size()).get(document)) {
+      error = not_json(json_text, code, im.depth);
+      return false;
+    }
+    JsonKind kind = SimdjsonAdapter::kind(document);
+    if (kind != JsonKind::object) {
+      error = fmt::format("the facts document must be a JSON object, found {}",
+                          detail::found_text(kind));
+      return false;
+    }
+    detail::Converter<SimdjsonAdapter> converter(*exe_, im.tables, out, im.limits, im.scratch,
+                                                 im.fields);
+    converter.run(document);
+    return true;
+  } catch (const std::bad_alloc&) {
+    error = "out of memory while loading the facts";
+  }
+  try {
+    out.clear();
+  } catch (const std::bad_alloc&) {
+    out.root = Value::none_value();
+  }
+  return false;
+}
+
+}  // namespace precept::runtime

@@ -1,0 +1,93 @@
+// Facts: one input document loaded through the schema into fixed record
+// slots, ready for the VM. The loader reads JSON text with simdjson (the hot
+// path); facts_json.hpp loads an nlohmann::json value the same way.
+//
+//   FactLoader loader{exe};
+//   Facts facts;
+//   std::string error;
+//   if (!loader.load(text, facts, error)) fail(error);  // not JSON: "offset 17: ..."
+//   facts.errors;   // input errors: wrong types, unknown enum members, bad dates
+//
+// Loading rules (LANGUAGE.md "Types and the fact schema"): objects become
+// records (unknown keys ignored), arrays lists or sets (repeats dropped),
+// strings enum members by name or by their JSON code (integers too), ISO
+// strings dates. An absent required field is `missing` at its path; an absent
+// defaulted field its default; an absent optional field none. A value of the
+// wrong JSON type is an input error at its path and the path is missing.
+// Fields no rule reads are not converted at all.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/arena.hpp"
+#include "runtime/executable.hpp"
+#include "runtime/value.hpp"
+
+namespace precept::runtime {
+
+// One step of a fact path. paths[0] is the root (the document itself).
+struct PathNode {
+  std::uint32_t parent = no_index;
+  std::uint32_t index = no_index;  // a list position, or no_index for a field step
+  std::string_view field;          // the field name for a field step (points into the schema)
+};
+
+struct InputError {
+  std::uint32_t path = 0;  // index into Facts::paths
+  std::string message;     // `expected a string, found a number`
+};
+
+struct Facts {
+  Value root;                      // a record of Schema::root
+  std::vector<PathNode> paths;     // every path a value or a missing fact needs
+  std::vector<InputError> errors;  // in schema field order, then element order
+  Arena arena;                     // strings, lists and records of this document
+
+  // Forgets the document, keeping memory for the next one.
+  void clear();
+  // `data[2].residency`; empty for the root.
+  std::string path_text(std::uint32_t path) const;
+  std::uint32_t add_path(std::uint32_t parent, std::string_view field) {
+    paths.push_back(PathNode{parent, no_index, field});
+    return static_cast<std::uint32_t>(paths.size() - 1);
+  }
+  std::uint32_t add_index_path(std::uint32_t parent, std::uint32_t index) {
+    paths.push_back(PathNode{parent, index, {}});
+    return static_cast<std::uint32_t>(paths.size() - 1);
+  }
+};
+
+// Limits on what a facts document may be; past them loading fails with an error.
+struct FactLimits {
+  std::size_t max_bytes = 64u << 20;  // 64 MiB
+  std::size_t max_depth = 64;         // nesting of arrays and objects
+};
+
+// Owns a reusable simdjson parser: use one loader per thread.
+class FactLoader {
+ public:
+  explicit FactLoader(std::shared_ptr<const Executable> exe, FactLimits limits = {});
+  ~FactLoader();
+  FactLoader(FactLoader&&) noexcept;
+  FactLoader& operator=(FactLoader&&) noexcept;
+
+  // Loads one JSON document into `out` (cleared first). Returns false with
+  // `error` set when the text is not JSON, is not an object at the top level
+  // or exceeds the limits (the message names the byte offset where it can).
+  // Wrong values inside a well-formed document are not failures: they are
+  // input errors in out.errors.
+  bool load(std::string_view json_text, Facts& out, std::string& error);
+
+  const Executable& executable() const { return *exe_; }
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Executable> exe_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace precept::runtime

@@ -1,0 +1,288 @@
+// Private to the two fact loaders (facts.cpp reads text with simdjson,
+// facts_json.cpp reads an nlohmann::json value): the schema's lookup tables
+// and the conversion of one JSON value into Values, written once as a
+// template over a small adapter so both entry points give the same values,
+// the same input errors and the same messages.
+//
+// An adapter describes "a JSON value" of one library:
+//
+//   struct Adapter {
+//     using Node = ...;                                  // cheap to copy
+//     static JsonKind kind(Node);
+//     static bool boolean(Node);
+//     static std::int64_t integer(Node);                 // JsonKind::integer
+//     static std::uint64_t unsigned_integer(Node);       // above INT64_MAX only
+//     static double number(Node);                        // JsonKind::number
+//     static std::string_view string(Node);
+//     static std::size_t size(Node);                     // of an array
+//     template <class F> static void each_element(Node, F&&);   // F(Node)
+//     template <class F> static void each_member(Node, F&&);    // F(std::string_view, Node)
+//   };
+//
+// Fields are converted in the record type's field order, not in the order of
+// the keys (nlohmann sorts them), so paths and input errors come out in the
+// same order from both.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/executable.hpp"
+#include "runtime/facts.hpp"
+
+namespace precept::runtime::detail {
+
+// Conversion recurses once per nested array or object, so nesting is capped
+// whatever the limits say (simdjson's own default depth).
+inline constexpr std::size_t max_nesting = 1024;
+inline std::size_t effective_depth(const FactLimits& limits) {
+  return limits.max_depth < max_nesting ? limits.max_depth : max_nesting;
+}
+
+enum class JsonKind : std::uint8_t {
+  null,
+  boolean,
+  integer,           // fits in int64
+  unsigned_integer,  // above INT64_MAX, fits in uint64
+  number,            // written with a fraction or an exponent
+  string,
+  array,
+  object,
+  other,  // nlohmann's binary and discarded values, which JSON text never has
+};
+
+// Maps strings (field names, enum spellings) to indexes with open
+// addressing. The keys point into the Executable's schema.
+class NameTable {
+ public:
+  // Earlier entries win over later ones with the same key.
+  void build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries);
+  std::uint32_t find(std::string_view key) const {
+    if (slots_.empty()) return no_index;
+    std::uint64_t h = hash(key);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.value == no_index) return no_index;
+      if (s.hash == h && s.key == key) return s.value;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::string_view key;
+    std::uint64_t hash = 0;
+    std::uint32_t value = no_index;
+  };
+  static std::uint64_t hash(std::string_view key);
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+};
+
+struct EnumTable {
+  NameTable spellings;  // member names and string codes → ordinal
+  std::vector<std::pair<std::int64_t, std::uint32_t>> int_codes;  // sorted by code
+  std::string expected;  // "public, internal, confidential, restricted"
+};
+
+// Built once per schema (FactLoader's constructor, or each load_facts call).
+struct SchemaTables {
+  std::vector<NameTable> fields;  // per record type: key → field index, read fields only
+  std::vector<EnumTable> enums;
+};
+SchemaTables build_tables(const Schema& schema);
+
+// Memory a conversion reuses from one document to the next.
+struct ConvertScratch {
+  std::vector<std::uint32_t> seen;   // hash table of drop_repeats
+  std::vector<std::uint32_t> chain;  // record types of the empty records being built
+};
+
+// "a number", "an object", for "expected ..., found ..."
+const char* found_text(JsonKind kind);
+// User input for a message: in backticks, control characters and invalid
+// UTF-8 escaped, long text shortened.
+std::string quote_input(std::string_view text);
+
+// The non-template half of the conversion: paths, input errors, scalars,
+// absent fields and empty records.
+class ConverterBase {
+ public:
+  ConverterBase(const Executable& exe, const SchemaTables& tables, Facts& facts,
+                const FactLimits& limits, ConvertScratch& scratch)
+      : exe_(exe),
+        schema_(exe.schema()),
+        tables_(tables),
+        facts_(facts),
+        max_depth_(effective_depth(limits)),
+        scratch_(scratch) {}
+
+ protected:
+  // Where a value sits: a field of the record at `parent`, or (field empty)
+  // position `index` of the list at `parent`. Fine scalars need no node.
+  struct Step {
+    std::uint32_t parent = 0;
+    std::uint32_t index = no_index;
+    std::string_view field;
+  };
+
+  std::uint32_t path_of(const Step& step) {
+    return step.index == no_index ? facts_.add_path(step.parent, step.field)
+                                  : facts_.add_index_path(step.parent, step.index);
+  }
+  // Records an input error at `step` (or at an existing path) and returns
+  // its missing value.
+  Value fail(const Step& step, std::string message) {
+    return fail_at(path_of(step), std::move(message));
+  }
+  Value fail_at(std::uint32_t path, std::string message);
+  Value wrong_type(const Step& step, std::uint32_t type, JsonKind found);
+  Value too_deep(const Step& step);
+
+  Value from_boolean(const Step& step, std::uint32_t type, bool b);
+  Value from_integer(const Step& step, std::uint32_t type, std::int64_t i);
+  Value from_unsigned(const Step& step, std::uint32_t type, std::uint64_t u);
+  Value from_number(const Step& step, std::uint32_t type, double d);
+  Value from_string(const Step& step, std::uint32_t type, std::string_view s);
+
+  // The value of a field whose key is absent or null.
+  Value absent(const FieldDesc& field, std::uint32_t record_path);
+  // Removes repeated scalars from a set's items, keeping first occurrences.
+  void drop_repeats(Value* items, std::uint32_t& count);
+  Value* slots_for(std::size_t count) { return facts_.arena.allocate<Value>(count); }
+  Value finish_list(Value* items, std::uint32_t count, std::uint32_t path, bool is_set);
+  Value finish_record(const Value* slots, std::uint32_t record, std::uint32_t path);
+
+  const Executable& exe_;
+  const Schema& schema_;
+  const SchemaTables& tables_;
+  Facts& facts_;
+  std::size_t max_depth_;
+  ConvertScratch& scratch_;
+
+ private:
+  Value unknown_member(const Step& step, std::uint32_t type, const std::string& shown);
+  Value empty_record(std::uint32_t record, std::uint32_t path);
+};
+
+template <class A>
+class Converter : public ConverterBase {
+ public:
+  using Node = typename A::Node;
+
+  // One record field's value while its object is being read.
+  struct FieldSlot {
+    Node node{};
+    std::uint8_t state = 0;  // absent, present, repeated
+  };
+
+  Converter(const Executable& exe, const SchemaTables& tables, Facts& facts,
+            const FactLimits& limits, ConvertScratch& scratch, std::vector<FieldSlot>& fields)
+      : ConverterBase(exe, tables, facts, limits, scratch), fields_(fields) {}
+
+  // Converts the document (an object) into facts.root at path 0.
+  void run(Node document) {
+    fields_.clear();
+    facts_.root = record(document, schema_.root, 0, 1);
+  }
+
+ private:
+  static constexpr std::uint8_t absent_key = 0, present_key = 1, repeated_key = 2;
+
+  // `depth` counts the arrays and objects enclosing the value.
+  Value convert(Node v, std::uint32_t type, const Step& step, std::size_t depth) {
+    const TypeDesc& t = schema_.types[type];
+    JsonKind kind = A::kind(v);
+    switch (t.kind) {
+      case TypeKind::optional:
+        if (kind == JsonKind::null) return Value::none_value();
+        return convert(v, t.ref, step, depth);
+      case TypeKind::list:
+      case TypeKind::set:
+        if (kind != JsonKind::array) return wrong_type(step, type, kind);
+        if (depth > max_depth_) return too_deep(step);
+        return list(v, t, path_of(step), depth + 1);
+      case TypeKind::record:
+        if (kind != JsonKind::object) return wrong_type(step, type, kind);
+        if (depth > max_depth_) return too_deep(step);
+        return record(v, t.ref, path_of(step), depth + 1);
+      default:
+        break;
+    }
+    switch (kind) {
+      case JsonKind::boolean:
+        return from_boolean(step, type, A::boolean(v));
+      case JsonKind::integer:
+        return from_integer(step, type, A::integer(v));
+      case JsonKind::unsigned_integer:
+        return from_unsigned(step, type, A::unsigned_integer(v));
+      case JsonKind::number:
+        return from_number(step, type, A::number(v));
+      case JsonKind::string:
+        return from_string(step, type, A::string(v));
+      default:
+        return wrong_type(step, type, kind);
+    }
+  }
+
+  Value list(Node array, const TypeDesc& t, std::uint32_t path, std::size_t depth) {
+    std::size_t n = A::size(array);
+    if (n >= no_index) return fail_at(path, "an array of more than 4294967294 elements");
+    Value* items = slots_for(n);
+    std::uint32_t count = 0;
+    A::each_element(array, [&](Node element) {
+      if (count == n) return;  // never: size() counted them
+      items[count] = convert(element, t.ref, Step{path, count, {}}, depth);
+      ++count;
+    });
+    if (t.kind == TypeKind::set) drop_repeats(items, count);
+    return finish_list(items, count, path, t.kind == TypeKind::set);
+  }
+
+  Value record(Node object, std::uint32_t index, std::uint32_t path, std::size_t depth) {
+    const RecordType& type = schema_.records[index];
+    const NameTable& keys = tables_.fields[index];
+    const std::size_t n = type.fields.size();
+    // Find every read field's value first: the fields are converted in
+    // declaration order and a repeated key is seen before either copy is used.
+    const std::size_t base = fields_.size();
+    fields_.resize(base + n);
+    A::each_member(object, [&](std::string_view key, Node value) {
+      std::uint32_t f = keys.find(key);
+      if (f == no_index) return;  // unknown or unread
+      FieldSlot& slot = fields_[base + f];
+      if (slot.state == absent_key) {
+        slot.node = value;
+        slot.state = present_key;
+      } else {
+        slot.state = repeated_key;
+      }
+    });
+    Value* slots = slots_for(n);
+    for (std::size_t f = 0; f < n; ++f) {
+      const FieldDesc& field = type.fields[f];
+      if (!field.read) {
+        slots[f] = Value::none_value();
+        continue;
+      }
+      const FieldSlot slot = fields_[base + f];  // a copy: nested records grow fields_
+      Step step{path, no_index, field.name};
+      if (slot.state == repeated_key) {
+        slots[f] = fail(step, "duplicate key " + quote_input(field.name));
+      } else if (slot.state == present_key && A::kind(slot.node) != JsonKind::null) {
+        slots[f] = convert(slot.node, field.type, step, depth);
+      } else {
+        slots[f] = absent(field, path);
+      }
+    }
+    fields_.resize(base);
+    return finish_record(slots, index, path);
+  }
+
+  std::vector<FieldSlot>& fields_;
+};
+
+}  // namespace precept::runtime::detail

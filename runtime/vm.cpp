@@ -1,0 +1,1292 @@
+// The VM (vm.hpp). One dispatch loop runs every function; rule functions
+// report instances through `decide` and effects through `emit`/`raise`.
+//
+// Unknown values carry a *reason*: an index into a DAG whose leaves are
+// missing fact paths and whose inner nodes are unions. Kleene operators
+// drop the reasons of operands that did not matter (`false and x`), so when
+// an instance ends undetermined, its reason lists exactly the missing facts
+// that left it so.
+#include "runtime/vm.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/date.hpp"
+#include "runtime/json_text.hpp"
+#include "stdlib/builtins.hpp"
+
+namespace precept::runtime {
+
+namespace {
+
+enum class Kleene : std::uint8_t { false_, true_, unknown };
+
+enum class InstanceState : std::uint8_t { fired = 0, not_fired = 1, undetermined = 2 };
+
+// Stops the dispatch loop when the fuel runs out.
+struct OutOfFuel {};
+
+}  // namespace
+
+struct Vm::State {
+  struct Reason {
+    std::uint32_t path = no_index;  // a leaf: a missing path (facts or extra)
+    std::uint32_t left = 0;         // an inner node: the union of two reasons
+    std::uint32_t right = 0;
+  };
+  struct Frame {
+    std::uint32_t function = 0;
+    std::uint32_t pc = 0;
+    std::uint32_t base = 0;  // first local
+  };
+  struct Read {
+    std::uint32_t parent = no_index;  // path of the record read from
+    std::string_view field;
+    Value value;
+  };
+  struct Pending {
+    std::uint32_t output = 0;
+    Value value;
+  };
+
+  const Executable* exe = nullptr;
+  const Facts* facts = nullptr;
+  const EvalOptions* options = nullptr;
+  Decision* out = nullptr;
+
+  std::vector<Value> stack;
+  std::vector<Value> locals;
+  std::vector<Frame> frames;
+  std::vector<Reason> reasons;        // [0] is "no reason"
+  std::vector<PathNode> extra_paths;  // paths the VM made up (out-of-range list reads)
+  Arena arena;                        // strings and lists built while evaluating
+  std::uint64_t fuel = 0;
+
+  // Rule being run and the current instance.
+  std::uint32_t rule = 0;
+  InstanceState state = InstanceState::not_fired;
+  std::uint32_t bound = 0;             // `for` bindings of the instance
+  bool gate_undetermined = false;      // an undetermined instance could deny or review
+  std::vector<BindingEntry> bindings;  // of the current fired instance, built on first use
+  bool bindings_built = false;
+  std::vector<Read> reads;
+  std::size_t reads_end = 0;            // reads of the decided instance: [0, reads_end)
+  bool recording = false;               // explanations on and running a rule
+  bool in_rule = false;                 // running a rule's function (not an output's)
+  std::vector<std::size_t> loop_marks;  // per `for` binding: reads made outside its loop
+
+  std::vector<Value> output_values;
+  std::vector<Pending> pending;
+  std::unordered_map<std::string, std::size_t> missing_index;  // path → decision.missing
+  std::vector<std::uint32_t> visit_mark;
+  std::uint32_t visit_epoch = 0;
+  std::vector<std::uint32_t> leaves;
+  std::unordered_map<std::string, std::unique_ptr<RE2>> regexes;
+  std::vector<std::string> error_keys;
+
+  // ------------------------------------------------------- reasons ---
+
+  std::uint32_t leaf(std::uint32_t path) {
+    reasons.push_back(Reason{path, 0, 0});
+    return static_cast<std::uint32_t>(reasons.size() - 1);
+  }
+  std::uint32_t join_reasons(std::uint32_t a, std::uint32_t b) {
+    if (a == 0 || a == b) return b;
+    if (b == 0) return a;
+    reasons.push_back(Reason{no_index, a, b});
+    return static_cast<std::uint32_t>(reasons.size() - 1);
+  }
+  std::uint32_t reason_of(const Value& v) {
+    if (v.tag == Tag::missing) return leaf(v.aux);
+    return v.tag == Tag::unknown ? v.aux : 0;
+  }
+  // A value read from the facts: a missing fact becomes unknown with its path.
+  Value read(const Value& v) {
+    if (v.tag == Tag::missing) return Value::unknown(leaf(v.aux));
+    return v;
+  }
+  // A collection with an unknown element is unknown as a whole where the
+  // whole is used (its length, equality, an output's or a field's value);
+  // membership and quantifiers look at the elements one by one instead.
+  Value whole(const Value& v) {
+    if (v.tag == Tag::missing) return read(v);
+    if (v.tag != Tag::list) return v;
+    std::uint32_t reason = 0;
+    bool unknown = false;
+    for (std::uint32_t i = 0; i < v.list->count; ++i) {
+      const Value& item = v.list->items[i];
+      if (item.is_unknown()) {
+        unknown = true;
+        reason = join_reasons(reason, reason_of(item));
+      }
+    }
+    return unknown ? Value::unknown(reason) : v;
+  }
+  // A fired instance whose message or obligation fields read a missing fact
+  // still applies, and the fact is listed as missing for the rule.
+  void note_effect_value(const Value& v) {
+    if (!in_rule || state != InstanceState::fired) return;
+    Value w = whole(v);
+    if (w.is_unknown()) report_missing(reason_of(w), exe->image().rules[rule].id);
+  }
+  Value unknown_of(const Value& a, const Value& b) {
+    return Value::unknown(join_reasons(reason_of(a), reason_of(b)));
+  }
+
+  // The missing paths under a reason, each once, in first-reached order.
+  void collect(std::uint32_t reason) {
+    leaves.clear();
+    if (reason == 0) return;
+    if (visit_mark.size() < reasons.size()) visit_mark.resize(reasons.size(), 0);
+    ++visit_epoch;
+    std::vector<std::uint32_t> todo{reason};
+    while (!todo.empty()) {
+      std::uint32_t r = todo.back();
+      todo.pop_back();
+      if (r == 0 || visit_mark[r] == visit_epoch) continue;
+      visit_mark[r] = visit_epoch;
+      const Reason& node = reasons[r];
+      if (node.path != no_index) {
+        leaves.push_back(node.path);
+      } else {
+        todo.push_back(node.right);
+        todo.push_back(node.left);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------- paths ---
+
+  const PathNode& path_node(std::uint32_t id) const {
+    return id < facts->paths.size() ? facts->paths[id] : extra_paths[id - facts->paths.size()];
+  }
+  void append_path(std::string& text, std::uint32_t id) const {
+    if (id == no_index || id == 0) return;
+    const PathNode& node = path_node(id);
+    append_path(text, node.parent);
+    if (node.index != no_index) {
+      text += fmt::format("[{}]", node.index);
+    } else {
+      if (!text.empty()) text.push_back('.');
+      text.append(node.field);
+    }
+  }
+  std::string path_text(std::uint32_t id) const {
+    std::string text;
+    append_path(text, id);
+    return text;
+  }
+  std::uint32_t extra_index_path(std::uint32_t parent, std::uint32_t index) {
+    extra_paths.push_back(PathNode{parent, index, {}});
+    return static_cast<std::uint32_t>(facts->paths.size() + extra_paths.size() - 1);
+  }
+
+  // ---------------------------------------------------------- errors ---
+
+  std::string place(std::uint32_t pc) const {
+    const Image& image = exe->image();
+    if (pc >= image.locs.size()) return {};
+    const SourceLoc& loc = image.locs[pc];
+    if (loc.file >= image.files.size()) return {};
+    return fmt::format("{}:{}:{}", image.files[loc.file].path, loc.line, loc.column);
+  }
+  void error(ErrorEntry::Kind kind, std::uint32_t pc, std::string message) {
+    ErrorEntry e;
+    e.kind = kind;
+    e.at = place(pc);
+    e.message = std::move(message);
+    std::string key = e.at + "\n" + e.message;
+    for (const std::string& k : error_keys) {
+      if (k == key) return;  // the same problem in a loop is reported once
+    }
+    error_keys.push_back(std::move(key));
+    out->errors.push_back(std::move(e));
+  }
+  Value failed(std::uint32_t pc, std::string message) {
+    error(ErrorEntry::Kind::evaluation, pc, std::move(message));
+    return Value::unknown();
+  }
+
+  // ----------------------------------------------------------- values ---
+
+  static Kleene truth(const Value& v) {
+    if (v.tag == Tag::boolean) return v.b ? Kleene::true_ : Kleene::false_;
+    return Kleene::unknown;
+  }
+
+  static bool numeric(const Value& v) { return v.tag == Tag::integer || v.tag == Tag::number; }
+  static double as_double(const Value& v) {
+    return v.tag == Tag::integer ? static_cast<double>(v.i) : v.d;
+  }
+
+  // Equality of two known values (ints and numbers by value; sets as sets).
+  bool equal(const Value& a, const Value& b) const {
+    if (numeric(a) && numeric(b)) {
+      if (a.tag == Tag::integer && b.tag == Tag::integer) return a.i == b.i;
+      return as_double(a) == as_double(b);
+    }
+    if (a.tag == Tag::none || b.tag == Tag::none) return a.tag == b.tag;
+    if (a.tag != b.tag) return false;
+    switch (a.tag) {
+      case Tag::boolean:
+        return a.b == b.b;
+      case Tag::string:
+        return a.str() == b.str();
+      case Tag::date:
+        return a.i == b.i;
+      case Tag::member:
+        return a.i == b.i && a.aux == b.aux;
+      case Tag::list: {
+        const ListData& x = *a.list;
+        const ListData& y = *b.list;
+        if (x.is_set || y.is_set) return contains_all(x, y) && contains_all(y, x);
+        if (x.count != y.count) return false;
+        for (std::uint32_t i = 0; i < x.count; ++i) {
+          if (!equal(x.items[i], y.items[i])) return false;
+        }
+        return true;
+      }
+      case Tag::record:
+        return a.record == b.record;
+      default:
+        return false;
+    }
+  }
+  bool contains_all(const ListData& x, const ListData& y) const {
+    for (std::uint32_t i = 0; i < y.count; ++i) {
+      bool found = false;
+      for (std::uint32_t k = 0; k < x.count && !found; ++k) found = equal(x.items[k], y.items[i]);
+      if (!found) return false;
+    }
+    return true;
+  }
+
+  // -1, 0 or 1 for two known values of an ordered type.
+  static int order(const Value& a, const Value& b) {
+    auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    if (a.tag == Tag::integer && b.tag == Tag::integer) return cmp(a.i, b.i);
+    if (numeric(a) && numeric(b)) return cmp(as_double(a), as_double(b));
+    if (a.tag == Tag::string && b.tag == Tag::string)
+      return a.str().compare(b.str()) < 0 ? -1 : (a.str() == b.str() ? 0 : 1);
+    return cmp(a.i, b.i);  // dates, enum members, booleans
+  }
+
+  // Kleene membership: true if an element equals x, else unknown if an
+  // element is unknown, else false.
+  Value member_of(const Value& x, const Value& c) {
+    if (x.is_unknown() || c.is_unknown()) return unknown_of(x, c);
+    if (c.tag != Tag::list) return Value::boolean(false);
+    std::uint32_t reason = 0;
+    bool unknown = false;
+    for (std::uint32_t i = 0; i < c.list->count; ++i) {
+      const Value& item = c.list->items[i];
+      if (item.is_unknown()) {
+        unknown = true;
+        reason = join_reasons(reason, reason_of(item));
+        continue;
+      }
+      if (equal(x, item)) return Value::boolean(true);
+    }
+    return unknown ? Value::unknown(reason) : Value::boolean(false);
+  }
+
+  static Value kleene_not(const Value& v) {
+    if (v.tag == Tag::boolean) return Value::boolean(!v.b);
+    return v;
+  }
+  Value kleene_and(const Value& a, const Value& b) {
+    Kleene x = truth(a), y = truth(b);
+    if (x == Kleene::false_ || y == Kleene::false_) return Value::boolean(false);
+    if (x == Kleene::true_ && y == Kleene::true_) return Value::boolean(true);
+    return Value::unknown(join_reasons(x == Kleene::unknown ? reason_of(a) : 0,
+                                       y == Kleene::unknown ? reason_of(b) : 0));
+  }
+  Value kleene_or(const Value& a, const Value& b) {
+    Kleene x = truth(a), y = truth(b);
+    if (x == Kleene::true_ || y == Kleene::true_) return Value::boolean(true);
+    if (x == Kleene::false_ && y == Kleene::false_) return Value::boolean(false);
+    return Value::unknown(join_reasons(x == Kleene::unknown ? reason_of(a) : 0,
+                                       y == Kleene::unknown ? reason_of(b) : 0));
+  }
+
+  ListData* new_list(std::uint32_t count, bool is_set) {
+    auto* list = arena.allocate<ListData>(1);
+    Value* items = arena.allocate<Value>(count);
+    *list = ListData{items, count, no_index, is_set};
+    return list;
+  }
+
+  // ------------------------------------------------------------ text ---
+
+  void append_text(std::string& text, const Value& v) const {
+    switch (v.tag) {
+      case Tag::string:
+        text.append(v.str());
+        break;
+      case Tag::boolean:
+        text += v.b ? "true" : "false";
+        break;
+      case Tag::integer:
+        text += fmt::format("{}", v.i);
+        break;
+      case Tag::number:
+        append_json_number(text, v.d);
+        break;
+      case Tag::date:
+        text += format_iso_date(v.i);
+        break;
+      case Tag::member:
+        text.append(member_name(v));
+        break;
+      case Tag::none:
+        text += "none";
+        break;
+      case Tag::list:
+      case Tag::record:
+        append_json(text, v);
+        break;
+      default:
+        text += "unknown";
+        break;
+    }
+  }
+  std::string_view member_name(const Value& v) const {
+    const Schema& schema = exe->schema();
+    if (v.aux >= schema.enums.size()) return "?";
+    const auto& members = schema.enums[v.aux].members;
+    return v.i >= 0 && static_cast<std::size_t>(v.i) < members.size()
+               ? std::string_view(members[v.i].name)
+               : std::string_view("?");
+  }
+  void append_json(std::string& text, const Value& v) const {
+    switch (v.tag) {
+      case Tag::string:
+        append_json_string(text, v.str());
+        break;
+      case Tag::boolean:
+        text += v.b ? "true" : "false";
+        break;
+      case Tag::integer:
+        text += fmt::format("{}", v.i);
+        break;
+      case Tag::number:
+        append_json_number(text, v.d);
+        break;
+      case Tag::date:
+        append_json_string(text, format_iso_date(v.i));
+        break;
+      case Tag::member:
+        append_json_string(text, member_name(v));
+        break;
+      case Tag::list: {
+        text.push_back('[');
+        for (std::uint32_t i = 0; i < v.list->count; ++i) {
+          if (i > 0) text.push_back(',');
+          append_json(text, v.list->items[i]);
+        }
+        text.push_back(']');
+        break;
+      }
+      case Tag::record: {
+        const Schema& schema = exe->schema();
+        const RecordData& r = *v.record;
+        text.push_back('{');
+        bool first = true;
+        if (r.type < schema.records.size()) {
+          const auto& fields = schema.records[r.type].fields;
+          for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (!fields[i].read) continue;
+            if (!first) text.push_back(',');
+            first = false;
+            append_json_string(text, fields[i].name);
+            text.push_back(':');
+            append_json(text, r.slots[i]);
+          }
+        }
+        text.push_back('}');
+        break;
+      }
+      default:
+        text += "null";
+        break;
+    }
+  }
+  std::string json(const Value& v) const {
+    std::string text;
+    append_json(text, v);
+    return text;
+  }
+
+  // -------------------------------------------------------- builtins ---
+
+  static bool fits(stdlib::BuiltinType type, const Value& v) {
+    using stdlib::BuiltinType;
+    switch (type) {
+      case BuiltinType::string:
+      case BuiltinType::regex:
+        return v.tag == Tag::string;
+      case BuiltinType::sized:
+        return v.tag == Tag::string || v.tag == Tag::list;
+      case BuiltinType::number:
+      case BuiltinType::numeric:
+        return numeric(v);
+      case BuiltinType::int_:
+        return v.tag == Tag::integer;
+      case BuiltinType::date:
+        return v.tag == Tag::date;
+      case BuiltinType::bool_:
+        return v.tag == Tag::boolean;
+      default:
+        return true;
+    }
+  }
+
+  Value call_builtin(std::uint32_t id, Value* args, std::uint32_t pc) {
+    using stdlib::BuiltinId;
+    auto which = static_cast<BuiltinId>(id);
+    if (which == BuiltinId::present) {
+      return Value::boolean(!args[0].is_unknown() && args[0].tag != Tag::none);
+    }
+    if (which == BuiltinId::now) return Value::date(options->now);
+    const stdlib::BuiltinInfo& info = stdlib::builtins[id];
+    if (which == BuiltinId::len) args[0] = whole(args[0]);
+    std::uint32_t reason = 0;
+    bool unknown = false;
+    for (std::uint32_t i = 0; i < info.arity; ++i) {
+      if (args[i].is_unknown()) {
+        unknown = true;
+        reason = join_reasons(reason, reason_of(args[i]));
+      }
+    }
+    if (unknown) return Value::unknown(reason);
+    // The checker typed the arguments; a bundle from elsewhere may not have,
+    // so each one is checked against the builtin's signature before use.
+    for (std::uint32_t i = 0; i < info.arity; ++i) {
+      if (!fits(info.params[i], args[i])) {
+        return failed(pc, fmt::format("argument {} of `{}` has the wrong type", i + 1, info.name));
+      }
+    }
+    const Value& a = args[0];
+    const Value& b = args[1];
+    switch (which) {
+      case BuiltinId::len: {
+        if (a.tag == Tag::list) return Value::integer(a.list->count);
+        std::int64_t points = 0;
+        for (char c : a.str()) points += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+        return Value::integer(points);
+      }
+      case BuiltinId::lower:
+      case BuiltinId::upper: {
+        std::string_view s = a.str();
+        char* p = arena.allocate<char>(s.size());
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          char c = s[i];
+          if (which == BuiltinId::lower && c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+          if (which == BuiltinId::upper && c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+          p[i] = c;
+        }
+        return Value::string({p, s.size()});
+      }
+      case BuiltinId::starts_with:
+        return Value::boolean(a.str().substr(0, b.aux) == b.str());
+      case BuiltinId::ends_with:
+        return Value::boolean(a.aux >= b.aux && a.str().substr(a.aux - b.aux) == b.str());
+      case BuiltinId::contains:
+        return Value::boolean(a.str().find(b.str()) != std::string_view::npos);
+      case BuiltinId::matches: {
+        std::string pattern(b.str());
+        auto it = regexes.find(pattern);
+        if (it == regexes.end()) {
+          RE2::Options re_options;
+          re_options.set_log_errors(false);
+          auto re = std::make_unique<RE2>(pattern, re_options);
+          it = regexes.emplace(pattern, std::move(re)).first;
+        }
+        if (!it->second->ok()) {
+          return failed(pc, fmt::format("`{}` is not a valid regular expression: {}", pattern,
+                                        it->second->error()));
+        }
+        return Value::boolean(RE2::PartialMatch(re2::StringPiece(a.s, a.aux), *it->second));
+      }
+      case BuiltinId::abs:
+        if (a.tag == Tag::integer) {
+          if (a.i == std::numeric_limits<std::int64_t>::min())
+            return failed(pc, "integer overflow in `abs`");
+          return Value::integer(a.i < 0 ? -a.i : a.i);
+        }
+        return Value::number(std::fabs(a.d));
+      case BuiltinId::floor:
+      case BuiltinId::ceil: {
+        double x = as_double(a);
+        double r = which == BuiltinId::floor ? std::floor(x) : std::ceil(x);
+        if (!(r >= -9.2e18 && r <= 9.2e18))
+          return failed(pc, fmt::format("`{}` is outside the int range", r));
+        return Value::integer(static_cast<std::int64_t>(r));
+      }
+      case BuiltinId::days_between:
+        return Value::integer(b.i - a.i);
+      default:
+        return failed(pc, "unknown builtin");
+    }
+  }
+
+  // ------------------------------------------------------ arithmetic ---
+
+  Value arithmetic(Op op, const Value& a, const Value& b, std::uint32_t pc) {
+    if (a.is_unknown() || b.is_unknown()) return unknown_of(a, b);
+    if (op == Op::add && a.tag == Tag::string && b.tag == Tag::string) {
+      char* p = arena.allocate<char>(a.aux + b.aux);
+      std::copy(a.s, a.s + a.aux, p);
+      std::copy(b.s, b.s + b.aux, p + a.aux);
+      return Value::string({p, static_cast<std::size_t>(a.aux) + b.aux});
+    }
+    if (!numeric(a) || !numeric(b)) return failed(pc, "arithmetic on a value that is not a number");
+    if (op == Op::div) {
+      double y = as_double(b);
+      if (y == 0) return failed(pc, "division by zero");
+      return Value::number(as_double(a) / y);
+    }
+    if (a.tag == Tag::integer && b.tag == Tag::integer) {
+      std::int64_t r = 0;
+      bool overflow = false;
+      switch (op) {
+        case Op::add:
+          overflow = __builtin_add_overflow(a.i, b.i, &r);
+          break;
+        case Op::sub:
+          overflow = __builtin_sub_overflow(a.i, b.i, &r);
+          break;
+        case Op::mul:
+          overflow = __builtin_mul_overflow(a.i, b.i, &r);
+          break;
+        case Op::mod:
+          if (b.i == 0) return failed(pc, "remainder of a division by zero");
+          r = b.i == -1 ? 0 : a.i % b.i;
+          break;
+        default:
+          break;
+      }
+      if (overflow) return failed(pc, "integer overflow");
+      return Value::integer(r);
+    }
+    double x = as_double(a), y = as_double(b);
+    switch (op) {
+      case Op::add:
+        return Value::number(x + y);
+      case Op::sub:
+        return Value::number(x - y);
+      case Op::mul:
+        return Value::number(x * y);
+      default:
+        return failed(pc, "`%` takes integers");
+    }
+  }
+
+  Value compare(Op op, const Value& left, const Value& right) {
+    Value a = whole(left);
+    Value b = whole(right);
+    if (a.is_unknown() || b.is_unknown()) return unknown_of(a, b);
+    switch (op) {
+      case Op::eq:
+        return Value::boolean(equal(a, b));
+      case Op::ne:
+        return Value::boolean(!equal(a, b));
+      default:
+        break;
+    }
+    if (a.tag == Tag::none || b.tag == Tag::none) return Value::boolean(false);
+    int o = order(a, b);
+    switch (op) {
+      case Op::lt:
+        return Value::boolean(o < 0);
+      case Op::le:
+        return Value::boolean(o <= 0);
+      case Op::gt:
+        return Value::boolean(o > 0);
+      default:
+        return Value::boolean(o >= 0);
+    }
+  }
+
+  // a intersects b (any) or a within b (all), in Kleene logic.
+  Value set_relation(bool any, const Value& a, const Value& b) {
+    if (a.is_unknown() || b.is_unknown()) return unknown_of(a, b);
+    if (a.tag != Tag::list) return Value::boolean(!any);
+    std::uint32_t reason = 0;
+    bool unknown = false;
+    for (std::uint32_t i = 0; i < a.list->count; ++i) {
+      Value m = member_of(a.list->items[i], b);
+      Kleene k = truth(m);
+      if (any && k == Kleene::true_) return Value::boolean(true);
+      if (!any && k == Kleene::false_) return Value::boolean(false);
+      if (k == Kleene::unknown) {
+        unknown = true;
+        reason = join_reasons(reason, reason_of(m));
+      }
+    }
+    if (unknown) return Value::unknown(reason);
+    return Value::boolean(!any);
+  }
+
+  // --------------------------------------------------------- outputs ---
+
+  // The join of an output's value with a raised one.
+  Value join(Join how, const Value& current, const Value& raised) {
+    if (current.is_unknown() || raised.is_unknown()) return unknown_of(current, raised);
+    switch (how) {
+      case Join::or_:
+        return Value::boolean(current.b || raised.b);
+      case Join::max:
+        return order(raised, current) > 0 ? raised : current;
+      case Join::union_: {
+        if (current.tag != Tag::list || raised.tag != Tag::list) return current;
+        std::uint32_t extra = 0;
+        for (std::uint32_t i = 0; i < raised.list->count; ++i) {
+          if (truth(member_of(raised.list->items[i], current)) != Kleene::true_) ++extra;
+        }
+        if (extra == 0) return current;
+        ListData* list = new_list(current.list->count + extra, true);
+        Value* items = const_cast<Value*>(list->items);
+        std::uint32_t n = 0;
+        for (std::uint32_t i = 0; i < current.list->count; ++i) items[n++] = current.list->items[i];
+        for (std::uint32_t i = 0; i < raised.list->count; ++i) {
+          if (truth(member_of(raised.list->items[i], current)) != Kleene::true_) {
+            items[n++] = raised.list->items[i];
+          }
+        }
+        return Value::of_list(list);
+      }
+      case Join::none:
+        break;
+    }
+    return current;
+  }
+
+  void add_missing(const std::string& path, const std::string& who) {
+    auto [it, added] = missing_index.emplace(path, out->missing.size());
+    if (added) out->missing.push_back(MissingEntry{path, {}});
+    auto& rules = out->missing[it->second].rules;
+    if (std::find(rules.begin(), rules.end(), who) == rules.end()) rules.push_back(who);
+  }
+  void report_missing(std::uint32_t reason, const std::string& who) {
+    collect(reason);
+    for (std::uint32_t path : leaves) add_missing(path_text(path), who);
+  }
+
+  // ------------------------------------------------------- instances ---
+
+  void decide(const Value& condition, std::uint32_t bindings_active) {
+    bound = bindings_active;
+    bindings_built = false;
+    reads_end = reads.size();
+    switch (truth(condition)) {
+      case Kleene::true_:
+        state = InstanceState::fired;
+        break;
+      case Kleene::false_:
+        state = InstanceState::not_fired;
+        break;
+      case Kleene::unknown: {
+        state = InstanceState::undetermined;
+        out->complete = false;
+        const RuleDesc& r = exe->image().rules[rule];
+        for (const EffectDesc& e : r.effects) {
+          if (e.kind == EffectKind::deny || e.kind == EffectKind::review) gate_undetermined = true;
+        }
+        report_missing(reason_of(condition), r.id);
+        break;
+      }
+    }
+  }
+
+  const std::vector<BindingEntry>& instance_bindings() {
+    if (bindings_built) return bindings;
+    bindings_built = true;
+    bindings.clear();
+    const RuleDesc& r = exe->image().rules[rule];
+    const Frame& frame = frames.back();
+    for (std::uint32_t k = 0; k < bound && k < r.bindings.size(); ++k) {
+      const ForBinding& b = r.bindings[k];
+      const Value& collection = locals[frame.base + b.iterator];
+      const Value& position = locals[frame.base + b.iterator + 1];
+      BindingEntry entry;
+      entry.name = b.name;
+      if (collection.tag != Tag::list || position.i < 1) continue;
+      auto index = static_cast<std::uint32_t>(position.i - 1);
+      const Value& element = collection.list->items[index];
+      std::uint32_t own_path = element.tag == Tag::record ? element.record->path
+                               : element.tag == Tag::list ? element.list->path
+                                                          : no_index;
+      if (own_path != no_index) {
+        entry.value = path_text(own_path);
+      } else if (collection.list->path != no_index) {
+        entry.value = fmt::format("{}[{}]", path_text(collection.list->path), index);
+      } else {
+        entry.is_path = false;
+        entry.value = json(element);
+      }
+      bindings.push_back(std::move(entry));
+    }
+    return bindings;
+  }
+
+  void emit(std::uint32_t effect, const Value* values, std::uint32_t count) {
+    const RuleDesc& r = exe->image().rules[rule];
+    const EffectDesc& desc = r.effects[effect];
+    EffectEntry entry;
+    entry.rule = rule;
+    entry.effect = effect;
+    const Value& message = values[0];
+    if (message.tag == Tag::none) {
+      entry.has_message = false;
+    } else {
+      append_text(entry.message, message);
+    }
+    entry.bindings = instance_bindings();
+    for (std::uint32_t i = 1; i < count && i - 1 < desc.with_keys.size(); ++i) {
+      note_effect_value(values[i]);
+      entry.fields.emplace_back(desc.with_keys[i - 1], json(values[i]));
+    }
+    if (options->explain) {
+      for (std::size_t i = 0; i < reads_end && i < reads.size(); ++i) {
+        const Read& rd = reads[i];
+        std::string path = path_text(rd.parent);
+        if (!path.empty()) path.push_back('.');
+        path.append(rd.field);
+        bool seen = false;
+        for (const ReadEntry& e : entry.because) seen = seen || e.path == path;
+        if (!seen) entry.because.push_back(ReadEntry{std::move(path), json(rd.value)});
+      }
+    }
+    switch (desc.kind) {
+      case EffectKind::deny:
+        out->violations.push_back(std::move(entry));
+        break;
+      case EffectKind::review:
+        out->reviews.push_back(std::move(entry));
+        break;
+      case EffectKind::warn:
+        out->warnings.push_back(std::move(entry));
+        break;
+      default:
+        out->obligations.push_back(std::move(entry));
+        break;
+    }
+  }
+
+  // Explanations show fact values a reader can check against the input:
+  // scalars and collections of scalars. Records are explained by the
+  // fields read from them (a record holds only the fields rules read).
+  static bool explainable(const Value& v) {
+    if (v.is_unknown() || v.tag == Tag::record) return false;
+    if (v.tag == Tag::none && v.record != nullptr) return false;  // an absent optional record
+    if (v.tag == Tag::list) {
+      for (std::uint32_t i = 0; i < v.list->count; ++i) {
+        Tag t = v.list->items[i].tag;
+        if (t == Tag::record || t == Tag::list) return false;
+      }
+    }
+    return true;
+  }
+  void note_read(std::uint32_t parent, std::string_view field, const Value& v) {
+    if (!recording || !explainable(v)) return;
+    reads.push_back(Read{parent, field, v});
+  }
+  // The `for` binding whose iterator is `slot` in the running rule, if any.
+  int binding_of(std::uint32_t slot) const {
+    if (frames.size() != 1) return -1;
+    const auto& rule_bindings = exe->image().rules[rule].bindings;
+    for (std::size_t k = 0; k < rule_bindings.size(); ++k) {
+      if (rule_bindings[k].iterator == slot) return static_cast<int>(k);
+    }
+    return -1;
+  }
+
+  // ------------------------------------------------------------ run ---
+
+  void run(std::uint32_t function, bool is_rule);
+};
+
+void Vm::State::run(std::uint32_t function, bool is_rule) {
+  const Image& image = exe->image();
+  in_rule = is_rule;
+  recording = is_rule && options->explain;
+  reads.clear();
+  reads_end = 0;
+  const Instr* code = image.code.data();
+  const Schema& schema = image.schema;
+  stack.clear();
+  frames.clear();
+  locals.clear();
+  locals.resize(image.functions[function].locals);
+  frames.push_back(Frame{function, image.functions[function].entry, 0});
+  std::uint32_t pc = frames.back().pc;
+  std::uint32_t base = 0;
+
+  auto pop = [&]() {
+    Value v = stack.back();
+    stack.pop_back();
+    return v;
+  };
+
+  for (;;) {
+    if (fuel == 0) throw OutOfFuel{};
+    --fuel;
+    const Instr& in = code[pc];
+    std::uint32_t at = pc++;
+    switch (in.op) {
+      case Op::push_const:
+        stack.push_back(exe->constant(in.a));
+        break;
+      case Op::push_none:
+        stack.push_back(Value::none_value());
+        break;
+      case Op::push_unknown:
+        stack.push_back(Value::unknown());
+        break;
+      case Op::load_local:
+        stack.push_back(locals[base + in.a]);
+        break;
+      case Op::store_local:
+        locals[base + in.a] = pop();
+        break;
+      case Op::load_fact: {
+        const RecordData& root = *facts->root.record;
+        const Value& v = root.slots[in.a];
+        note_read(root.path, schema.records[root.type].fields[in.a].name, v);
+        stack.push_back(read(v));
+        break;
+      }
+      case Op::get_field: {
+        Value object = pop();
+        const RecordData* record = object.tag == Tag::record ? object.record
+                                   : object.tag == Tag::none ? object.record
+                                                             : nullptr;
+        if (object.is_unknown()) {
+          stack.push_back(object.tag == Tag::missing ? read(object) : object);
+          break;
+        }
+        if (record == nullptr || record->type >= schema.records.size() ||
+            in.a >= schema.records[record->type].fields.size()) {
+          stack.push_back(failed(at, "a field read from a value that is not a record"));
+          break;
+        }
+        const Value& v = record->slots[in.a];
+        note_read(record->path, schema.records[record->type].fields[in.a].name, v);
+        stack.push_back(read(v));
+        break;
+      }
+      case Op::index: {
+        Value i = pop();
+        Value xs = pop();
+        if (i.is_unknown() || xs.is_unknown()) {
+          stack.push_back(unknown_of(xs, i));
+          break;
+        }
+        if (xs.tag != Tag::list || i.tag != Tag::integer) {
+          stack.push_back(failed(at, "an index into a value that is not a list"));
+          break;
+        }
+        if (i.i < 0 || static_cast<std::uint64_t>(i.i) >= xs.list->count) {
+          if (xs.list->path != no_index && i.i >= 0 && i.i < 0xFFFFFFFF) {
+            // Past the end of a list in the facts: that element is missing.
+            stack.push_back(Value::unknown(
+                leaf(extra_index_path(xs.list->path, static_cast<std::uint32_t>(i.i)))));
+          } else {
+            stack.push_back(failed(
+                at, fmt::format("index {} is outside the list (length {})", i.i, xs.list->count)));
+          }
+          break;
+        }
+        stack.push_back(read(xs.list->items[i.i]));
+        break;
+      }
+      case Op::pop:
+        stack.pop_back();
+        break;
+      case Op::jump:
+        pc = in.a;
+        break;
+      case Op::jump_if_false:
+        if (truth(stack.back()) == Kleene::false_) pc = in.a;
+        break;
+      case Op::jump_if_true:
+        if (truth(stack.back()) == Kleene::true_) pc = in.a;
+        break;
+      case Op::branch: {
+        Value c = pop();
+        Kleene k = truth(c);
+        if (k == Kleene::false_) {
+          pc = in.a;
+        } else if (k == Kleene::unknown) {
+          stack.push_back(c.tag == Tag::boolean ? Value::unknown() : c);
+          pc = in.b;
+        }
+        break;
+      }
+      case Op::coalesce: {
+        const Value& x = stack.back();
+        if (x.is_unknown() || x.tag == Tag::none) {
+          stack.pop_back();
+        } else {
+          pc = in.a;
+        }
+        break;
+      }
+      case Op::call: {
+        const Function& callee = image.functions[in.a];
+        frames.back().pc = pc;
+        auto new_base = static_cast<std::uint32_t>(locals.size());
+        locals.resize(new_base + callee.locals);
+        for (std::uint32_t k = in.b; k-- > 0;) locals[new_base + k] = pop();
+        frames.push_back(Frame{in.a, callee.entry, new_base});
+        base = new_base;
+        pc = callee.entry;
+        break;
+      }
+      case Op::ret: {
+        Value result = stack.back();
+        stack.pop_back();
+        locals.resize(frames.back().base);
+        frames.pop_back();
+        base = frames.back().base;
+        pc = frames.back().pc;
+        stack.push_back(result);
+        break;
+      }
+      case Op::halt:
+        return;
+      case Op::not_:
+        stack.back() = kleene_not(stack.back());
+        break;
+      case Op::and_: {
+        Value b = pop();
+        stack.back() = kleene_and(stack.back(), b);
+        break;
+      }
+      case Op::or_: {
+        Value b = pop();
+        stack.back() = kleene_or(stack.back(), b);
+        break;
+      }
+      case Op::eq:
+      case Op::ne:
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge: {
+        Value b = pop();
+        stack.back() = compare(in.op, stack.back(), b);
+        break;
+      }
+      case Op::in:
+      case Op::not_in: {
+        Value c = pop();
+        Value r = member_of(stack.back(), c);
+        stack.back() = in.op == Op::in ? r : kleene_not(r);
+        break;
+      }
+      case Op::intersects:
+      case Op::within: {
+        Value b = pop();
+        stack.back() = set_relation(in.op == Op::intersects, stack.back(), b);
+        break;
+      }
+      case Op::add:
+      case Op::sub:
+      case Op::mul:
+      case Op::div:
+      case Op::mod: {
+        Value b = pop();
+        stack.back() = arithmetic(in.op, stack.back(), b, at);
+        break;
+      }
+      case Op::neg: {
+        Value& a = stack.back();
+        if (a.tag == Tag::integer) {
+          if (a.i == std::numeric_limits<std::int64_t>::min()) {
+            a = failed(at, "integer overflow");
+          } else {
+            a.i = -a.i;
+          }
+        } else if (a.tag == Tag::number) {
+          a.d = -a.d;
+        }
+        break;
+      }
+      case Op::builtin: {
+        Value args[2];
+        for (std::uint32_t k = in.b; k-- > 0;) args[k] = pop();
+        stack.push_back(call_builtin(in.a, args, at));
+        break;
+      }
+      case Op::make_list:
+      case Op::make_set: {
+        bool is_set = in.op == Op::make_set;
+        ListData* list = new_list(in.a, is_set);
+        Value* items = const_cast<Value*>(list->items);
+        const Value* from = stack.data() + stack.size() - in.a;
+        std::uint32_t n = 0;
+        for (std::uint32_t k = 0; k < in.a; ++k) {
+          bool repeat = false;
+          if (is_set && !from[k].is_unknown()) {
+            for (std::uint32_t j = 0; j < n && !repeat; ++j) {
+              repeat = !items[j].is_unknown() && equal(items[j], from[k]);
+            }
+          }
+          if (!repeat) items[n++] = from[k];
+        }
+        list->count = n;
+        stack.resize(stack.size() - in.a);
+        stack.push_back(Value::of_list(list));
+        break;
+      }
+      case Op::concat: {
+        std::string text;
+        const Value* from = stack.data() + stack.size() - in.a;
+        for (std::uint32_t k = 0; k < in.a; ++k) {
+          note_effect_value(from[k]);
+          append_text(text, from[k]);
+        }
+        stack.resize(stack.size() - in.a);
+        stack.push_back(Value::string(arena.copy(text)));
+        break;
+      }
+      case Op::int_to_number: {
+        Value& a = stack.back();
+        if (a.tag == Tag::integer) a = Value::number(static_cast<double>(a.i));
+        break;
+      }
+      case Op::iter_init: {
+        Value c = pop();
+        if (c.is_unknown() || c.tag != Tag::list) {
+          stack.push_back(c.is_unknown() ? read(c) : Value::unknown());
+          pc = in.b;
+          break;
+        }
+        locals[base + in.a] = c;
+        locals[base + in.a + 1] = Value::integer(0);
+        if (recording) {
+          int k = binding_of(in.a);
+          if (k >= 0) {
+            if (loop_marks.size() <= static_cast<std::size_t>(k)) loop_marks.resize(k + 1);
+            loop_marks[k] = reads.size();
+          }
+        }
+        break;
+      }
+      case Op::iter_next: {
+        const Value& c = locals[base + in.a];
+        Value& position = locals[base + in.a + 1];
+        if (recording) {
+          // A new instance of a `for`: forget what the previous element's
+          // instance read, keep what the enclosing loops read.
+          int k = binding_of(in.a);
+          if (k >= 0 && static_cast<std::size_t>(k) < loop_marks.size())
+            reads.resize(loop_marks[k]);
+        }
+        if (c.tag == Tag::list && position.tag == Tag::integer &&
+            static_cast<std::uint64_t>(position.i) < c.list->count) {
+          stack.push_back(read(c.list->items[position.i]));
+          ++position.i;
+        } else {
+          pc = in.b;
+        }
+        break;
+      }
+      case Op::acc_or:
+      case Op::acc_and: {
+        Value v = pop();
+        Value& acc = locals[base + in.a];
+        bool is_or = in.op == Op::acc_or;
+        acc = is_or ? kleene_or(acc, v) : kleene_and(acc, v);
+        if (truth(acc) == (is_or ? Kleene::true_ : Kleene::false_)) pc = in.b;
+        break;
+      }
+      case Op::acc_filter: {
+        Value w = pop();
+        Kleene k = truth(w);
+        if (k == Kleene::true_) break;
+        if (k == Kleene::unknown) {
+          Value& acc = locals[base + in.a];
+          acc = Value::unknown(join_reasons(acc.tag == Tag::unknown ? acc.aux : 0, reason_of(w)));
+        }
+        pc = in.b;
+        break;
+      }
+      case Op::acc_count: {
+        Value& acc = locals[base + in.a];
+        if (acc.tag == Tag::empty) {
+          acc = Value::integer(1);
+        } else if (acc.tag == Tag::integer) {
+          ++acc.i;
+        }
+        break;
+      }
+      case Op::acc_sum:
+      case Op::acc_max:
+      case Op::acc_min: {
+        Value v = pop();
+        Value& acc = locals[base + in.a];
+        if (acc.tag == Tag::unknown || v.is_unknown()) {
+          acc = Value::unknown(join_reasons(acc.tag == Tag::unknown ? acc.aux : 0, reason_of(v)));
+        } else if (acc.tag == Tag::empty) {
+          acc = v;
+        } else if (in.op == Op::acc_sum) {
+          acc = arithmetic(Op::add, acc, v, at);
+        } else {
+          int o = order(v, acc);
+          if ((in.op == Op::acc_max && o > 0) || (in.op == Op::acc_min && o < 0)) acc = v;
+        }
+        break;
+      }
+      case Op::push_empty:
+        stack.push_back(Value::empty_marker());
+        break;
+      case Op::take_default:
+        if (stack.back().tag == Tag::empty) {
+          stack.pop_back();
+        } else {
+          pc = in.a;
+        }
+        break;
+      case Op::begin_condition:
+        break;  // explanations start with the instance (see iter_next)
+      case Op::decide:
+        decide(pop(), in.a);
+        break;
+      case Op::jump_unless_state:
+        if (static_cast<std::uint32_t>(state) != in.a) pc = in.b;
+        break;
+      case Op::emit: {
+        const Value* from = stack.data() + stack.size() - in.b;
+        emit(in.a, from, in.b);
+        stack.resize(stack.size() - in.b);
+        break;
+      }
+      case Op::raise: {
+        Value v = whole(pop());
+        const OutputDesc& o = image.outputs[in.a];
+        output_values[in.a] = join(o.join, output_values[in.a], v);
+        break;
+      }
+      case Op::raise_pending:
+        pending.push_back(Pending{in.a, whole(pop())});
+        break;
+      case Op::set_output:
+        output_values[in.a] = whole(pop());
+        break;
+    }
+  }
+}
+
+Vm::Vm(std::shared_ptr<const Executable> exe)
+    : exe_(std::move(exe)), state_(std::make_unique<State>()) {
+  state_->exe = exe_.get();
+}
+Vm::~Vm() = default;
+Vm::Vm(Vm&&) noexcept = default;
+Vm& Vm::operator=(Vm&&) noexcept = default;
+
+void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out) {
+  State& s = *state_;
+  const Image& image = exe_->image();
+  out.clear();
+  out.explained = options.explain;
+  s.facts = &facts;
+  s.options = &options;
+  s.out = &out;
+  s.fuel = options.fuel;
+  s.reasons.assign(1, State::Reason{});
+  s.extra_paths.clear();
+  s.arena.reset();
+  s.gate_undetermined = false;
+  s.pending.clear();
+  s.missing_index.clear();
+  s.error_keys.clear();
+  s.output_values.assign(image.outputs.size(), Value::unknown());
+  if (facts.root.tag != Tag::record || facts.root.record == nullptr) {
+    ErrorEntry e;
+    e.kind = ErrorEntry::Kind::input;
+    e.message = "no facts were loaded";
+    out.errors.push_back(std::move(e));
+    out.complete = false;
+    out.outcome = Outcome::indeterminate;
+    return;
+  }
+
+  for (const InputError& e : facts.errors) {
+    ErrorEntry entry;
+    entry.kind = ErrorEntry::Kind::input;
+    entry.path = facts.path_text(e.path);
+    entry.message = e.message;
+    out.errors.push_back(std::move(entry));
+  }
+
+  bool out_of_fuel = false;
+  try {
+    for (const OutputDesc& o : image.outputs) s.run(o.function, false);
+    for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
+      s.rule = r;
+      s.run(image.rules[r].function, true);
+    }
+  } catch (const OutOfFuel&) {
+    out_of_fuel = true;
+  }
+
+  if (out_of_fuel) {
+    ErrorEntry e;
+    e.kind = ErrorEntry::Kind::limit;
+    e.message = fmt::format(
+        "evaluation stopped after {} instructions (the fuel limit); the decision is incomplete",
+        options.fuel);
+    out.errors.push_back(std::move(e));
+    out.complete = false;
+  }
+
+  // Outputs: settled when known and no undetermined instance could raise them.
+  out.outputs.resize(image.outputs.size());
+  for (std::uint32_t i = 0; i < image.outputs.size(); ++i) {
+    const Value& v = s.output_values[i];
+    OutputEntry& entry = out.outputs[i];
+    entry.output = i;
+    entry.settled = !v.is_unknown() && !out_of_fuel;
+    if (v.is_unknown()) s.report_missing(s.reason_of(v), image.outputs[i].id);
+    for (const State::Pending& p : s.pending) {
+      if (p.output != i || !entry.settled) continue;
+      if (p.value.is_unknown()) {
+        entry.settled = false;
+      } else {
+        Value joined = s.join(image.outputs[i].join, v, p.value);
+        entry.settled = s.equal(joined, v);
+      }
+    }
+    entry.value = entry.settled ? s.json(v) : "null";
+    // A decision with an output it cannot settle is not complete, even when
+    // no rule instance is undetermined (the output's own value read a missing fact).
+    if (!entry.settled) out.complete = false;
+  }
+
+  // An evaluation cut short decides nothing: what it did not reach might deny.
+  if (out_of_fuel) {
+    out.outcome = Outcome::indeterminate;
+  } else if (!out.violations.empty()) {
+    out.outcome = Outcome::deny;
+  } else if (s.gate_undetermined) {
+    out.outcome = Outcome::indeterminate;
+  } else if (!out.reviews.empty()) {
+    out.outcome = Outcome::review;
+  } else {
+    out.outcome = Outcome::allow;
+  }
+}
+
+}  // namespace precept::runtime

@@ -1,0 +1,41 @@
+// The VM: evaluates every rule instance and output of an Executable over one
+// loaded facts document and fills a Decision (LANGUAGE.md "Decisions").
+// One Vm per thread; it keeps its scratch memory between evaluations.
+//
+//   Vm vm{exe};
+//   Decision decision;
+//   vm.evaluate(facts, EvalOptions{.explain = true, .now = days}, decision);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "runtime/decision.hpp"
+#include "runtime/executable.hpp"
+#include "runtime/facts.hpp"
+
+namespace precept::runtime {
+
+struct EvalOptions {
+  bool explain = false;  // fill `because` on every entry
+  std::int64_t now = 0;  // now(), in days since 1970-01-01
+  std::uint64_t fuel =
+      50'000'000;  // instructions per evaluation; past it: a limit error, outcome indeterminate
+};
+
+class Vm {
+ public:
+  explicit Vm(std::shared_ptr<const Executable> exe);
+  ~Vm();
+  Vm(Vm&&) noexcept;
+  Vm& operator=(Vm&&) noexcept;
+
+  void evaluate(const Facts& facts, const EvalOptions& options, Decision& out);
+
+ private:
+  struct State;
+  std::shared_ptr<const Executable> exe_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace precept::runtime
