@@ -76,44 +76,6 @@ std::vector<std::string_view> as_views(const std::vector<std::string>& names) {
   return {names.begin(), names.end()};
 }
 
-bool same_value(const ConstValue& a, const ConstValue& b) {
-  using K = ConstValue::Kind;
-  auto numeric = [](const ConstValue& v) { return v.kind == K::integer || v.kind == K::number; };
-  if (numeric(a) && numeric(b)) {
-    if (a.kind == K::integer && b.kind == K::integer) return a.integer == b.integer;
-    double x = a.kind == K::integer ? static_cast<double>(a.integer) : a.number;
-    double y = b.kind == K::integer ? static_cast<double>(b.integer) : b.number;
-    return x == y;
-  }
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case K::none:
-      return true;
-    case K::boolean:
-      return a.boolean == b.boolean;
-    case K::string:
-      return a.string == b.string;
-    case K::date:
-      return a.integer == b.integer;
-    case K::member:
-      return a.enum_decl == b.enum_decl && a.integer == b.integer;
-    case K::list:
-      return a.items.size() == b.items.size() &&
-             std::equal(a.items.begin(), a.items.end(), b.items.begin(), same_value);
-    case K::set: {
-      // as sets: every element of each is in the other
-      auto within = [](const ConstValue& x, const ConstValue& y) {
-        return std::all_of(x.items.begin(), x.items.end(), [&](const ConstValue& i) {
-          return std::any_of(y.items.begin(), y.items.end(),
-                             [&](const ConstValue& j) { return same_value(i, j); });
-        });
-      };
-      return within(a, b) && within(b, a);
-    }
-    default:
-      return false;
-  }
-}
 
 Checker::Checker(Program& program, const SourceSet& sources, Diagnostics& diags,
                  const CheckOptions& options)

@@ -1,13 +1,10 @@
-// Constant folding of checked expressions, for what the checker decides
-// from values: constant conditions (a lint), literal regular expressions and
-// whether two declarations of one fact agree on its default. Anything not
-// known at compile time folds to nothing.
+// Constant folding of checked expressions (lang/fold.hpp).
 #include <algorithm>
 #include <cmath>
 
-#include "lang/checker_internal.hpp"
+#include "lang/fold.hpp"
 
-namespace precept::lang::detail {
+namespace precept::lang {
 
 namespace {
 
@@ -99,19 +96,58 @@ std::optional<ConstValue> arithmetic(BinaryOp op, const ConstValue& a, const Con
 
 }  // namespace
 
-std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
+bool same_value(const ConstValue& a, const ConstValue& b) {
+  using K = ConstValue::Kind;
+  auto numeric = [](const ConstValue& v) { return v.kind == K::integer || v.kind == K::number; };
+  if (numeric(a) && numeric(b)) {
+    if (a.kind == K::integer && b.kind == K::integer) return a.integer == b.integer;
+    double x = a.kind == K::integer ? static_cast<double>(a.integer) : a.number;
+    double y = b.kind == K::integer ? static_cast<double>(b.integer) : b.number;
+    return x == y;
+  }
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case K::none:
+      return true;
+    case K::boolean:
+      return a.boolean == b.boolean;
+    case K::string:
+      return a.string == b.string;
+    case K::date:
+      return a.integer == b.integer;
+    case K::member:
+      return a.enum_decl == b.enum_decl && a.integer == b.integer;
+    case K::list:
+      return a.items.size() == b.items.size() &&
+             std::equal(a.items.begin(), a.items.end(), b.items.begin(), same_value);
+    case K::set: {
+      // as sets: every element of each is in the other
+      auto within = [](const ConstValue& x, const ConstValue& y) {
+        return std::all_of(x.items.begin(), x.items.end(), [&](const ConstValue& i) {
+          return std::any_of(y.items.begin(), y.items.end(),
+                             [&](const ConstValue& j) { return same_value(i, j); });
+        });
+      };
+      return within(a, b) && within(b, a);
+    }
+    default:
+      return false;
+  }
+}
+
+std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, int depth) {
   // Consts refer to consts; cycles are reported elsewhere and cut here.
   if (e == nullptr || depth > 64 || is_error(e->type)) return std::nullopt;
   if (e->is<NoneLit>()) return ConstValue{};
   if (auto* b = e->as<BoolLit>()) return boolean(b->value);
   if (auto* i = e->as<IntLit>()) {
-    if (e->type == types_.number()) return number(static_cast<double>(i->value));
+    if (e->type == types.number()) return number(static_cast<double>(i->value));
     return integer(i->value);
   }
   if (auto* n = e->as<NumberLit>()) return number(n->value);
   if (auto* s = e->as<StringLit>()) {
     ConstValue v;
-    if (e->type == types_.date()) {
+    if (e->type == types.date()) {
       auto days = parse_iso_date(s->value);
       if (!days) return std::nullopt;
       v.kind = K::date;
@@ -131,7 +167,7 @@ std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
       return v;
     }
     if (e->ref.kind == RefKind::constant && e->ref.decl != nullptr) {
-      if (auto* c = e->ref.decl->as<ConstDecl>()) return fold(c->value.get(), depth + 1);
+      if (auto* c = e->ref.decl->as<ConstDecl>()) return fold_constant(c->value.get(), types, depth + 1);
     }
     return std::nullopt;
   }
@@ -139,7 +175,7 @@ std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
     ConstValue v;
     v.kind = kind;
     for (const ExprPtr& el : elements) {
-      auto item = fold(el.get(), depth + 1);
+      auto item = fold_constant(el.get(), types, depth + 1);
       if (!item) return std::nullopt;
       v.items.push_back(std::move(*item));
     }
@@ -148,7 +184,7 @@ std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
   if (auto* l = e->as<ListLit>()) return fold_items(l->elements, K::list);
   if (auto* s = e->as<SetLit>()) return fold_items(s->elements, K::set);
   if (auto* u = e->as<Unary>()) {
-    auto v = fold(u->operand.get(), depth + 1);
+    auto v = fold_constant(u->operand.get(), types, depth + 1);
     if (!v) return std::nullopt;
     if (u->op == UnaryOp::not_) {
       if (v->kind != K::boolean) return std::nullopt;
@@ -159,17 +195,17 @@ std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
     return std::nullopt;
   }
   if (auto* ie = e->as<IfElse>()) {
-    auto c = fold(ie->cond.get(), depth + 1);
+    auto c = fold_constant(ie->cond.get(), types, depth + 1);
     if (!c || c->kind != K::boolean) return std::nullopt;
-    return fold(c->boolean ? ie->then_value.get() : ie->else_value.get(), depth + 1);
+    return fold_constant(c->boolean ? ie->then_value.get() : ie->else_value.get(), types, depth + 1);
   }
   auto* b = e->as<Binary>();
   if (b == nullptr) return std::nullopt;
-  auto lhs = fold(b->lhs.get(), depth + 1);
+  auto lhs = fold_constant(b->lhs.get(), types, depth + 1);
   // Kleene: `false and x` is false and `true or x` is true, whatever x is.
   if (b->op == BinaryOp::and_ || b->op == BinaryOp::or_) {
     bool absorbing = b->op == BinaryOp::or_;
-    auto rhs = fold(b->rhs.get(), depth + 1);
+    auto rhs = fold_constant(b->rhs.get(), types, depth + 1);
     for (auto* side : {&lhs, &rhs}) {
       if (*side && (*side)->kind == K::boolean && (*side)->boolean == absorbing) {
         return boolean(absorbing);
@@ -182,9 +218,9 @@ std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
   }
   if (b->op == BinaryOp::coalesce) {
     if (!lhs) return std::nullopt;
-    return lhs->kind == K::none ? fold(b->rhs.get(), depth + 1) : lhs;
+    return lhs->kind == K::none ? fold_constant(b->rhs.get(), types, depth + 1) : lhs;
   }
-  auto rhs = fold(b->rhs.get(), depth + 1);
+  auto rhs = fold_constant(b->rhs.get(), types, depth + 1);
   if (!lhs || !rhs) return std::nullopt;
   switch (b->op) {
     case BinaryOp::eq:
@@ -226,4 +262,4 @@ std::optional<ConstValue> Checker::fold(const Expr* e, int depth) {
   }
 }
 
-}  // namespace precept::lang::detail
+}  // namespace precept::lang

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lang/checker.hpp"
+#include "lang/fold.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace precept::lang::detail {
@@ -91,28 +92,8 @@ enum class Lookup : std::uint8_t {
   type,    // a type reference: only types, packages and aliases
 };
 
-// A compile-time value, for constant folding in lints and conflict checks.
-struct ConstValue {
-  enum class Kind : std::uint8_t {
-    none,
-    boolean,
-    integer,
-    number,
-    string,
-    date,
-    member,
-    list,
-    set
-  };
-  Kind kind = Kind::none;
-  bool boolean = false;
-  std::int64_t integer = 0;  // also the date (days) and the member index
-  double number = 0;
-  std::string string;
-  const Decl* enum_decl = nullptr;
-  std::vector<ConstValue> items;
-};
-bool same_value(const ConstValue& a, const ConstValue& b);
+using lang::ConstValue;
+using lang::same_value;
 
 // Evaluation state of a const, which is checked on first use so that
 // declarations can come in any order.
@@ -219,7 +200,7 @@ class Checker {
   const Type* element_type_of(Expr& domain, const Type* t, std::string_view what);
 
   // ---- checker_fold.cpp: constant folding
-  std::optional<ConstValue> fold(const Expr* e, int depth = 0);
+  std::optional<ConstValue> fold(const Expr* e) { return fold_constant(e, types_); }
 
   // ---- checker_rules.cpp: rules and effects
   void check_rules();

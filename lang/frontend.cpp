@@ -25,7 +25,7 @@ void add_unique(std::vector<std::string>& files, std::vector<fs::path>& seen, co
   if (ec) canonical = file;
   if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) return;
   seen.push_back(canonical);
-  files.push_back(file.generic_string());
+  files.push_back(file.lexically_normal().generic_string());  // `./a.rules` is `a.rules`
 }
 
 }  // namespace

@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/date.hpp"
+
 namespace precept::lang {
 
 struct Decl;
@@ -150,8 +152,8 @@ bool assignable(const Type* to, const Type* from);
 // elements of a literal, the sides of `??`), or null when there is none.
 const Type* join(TypeTable& types, const Type* a, const Type* b);
 
-// An ISO 8601 calendar date `YYYY-MM-DD` as days since 1970-01-01, or
-// nothing when the text is not a real date (`2026-02-30`, `2026-8-2`).
-std::optional<std::int64_t> parse_iso_date(std::string_view text);
+// ISO dates are parsed by the runtime (runtime/date.hpp) so that the checker
+// and the fact loader agree on what a date is.
+using runtime::parse_iso_date;
 
 }  // namespace precept::lang
