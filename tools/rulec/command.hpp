@@ -25,5 +25,8 @@ struct Command {
 };
 
 Command add_check_command(CLI::App& app);
+Command add_build_command(CLI::App& app);
+Command add_eval_command(CLI::App& app);
+Command add_disasm_command(CLI::App& app);
 
 }  // namespace precept::rulec

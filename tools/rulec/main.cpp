@@ -1,5 +1,5 @@
-// rulec: the Precept rule compiler and tool (check, and later build, eval,
-// test, disasm, bench).
+// rulec: the Precept rule compiler and tool (check, build, eval, disasm;
+// test and bench follow).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -12,8 +12,7 @@
 using namespace precept::rulec;
 
 int main(int argc, char** argv) {
-  // Only `check` exists so far; build, eval, test, disasm and bench follow.
-  CLI::App app{"rulec: the Precept rule tool (today: check)"};
+  CLI::App app{"rulec: the Precept rule tool"};
   app.footer(
       "Exit codes: 0 success; 1 a check, test or gate failed; 2 usage, I/O or compile error.\n"
       "Run `rulec COMMAND --help` for a command's options and an example.");
@@ -22,6 +21,9 @@ int main(int argc, char** argv) {
 
   std::vector<Command> commands{
       add_check_command(app),
+      add_build_command(app),
+      add_eval_command(app),
+      add_disasm_command(app),
   };
 
   try {

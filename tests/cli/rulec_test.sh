@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# rulec's command line as users and CI meet it: exit codes, outputs, bundle
+# determinism, batch order and bad input. Usage: rulec_test.sh RULEC SOURCE_DIR
+set -u
+rulec=$1
+source_dir=$2
+example=$source_dir/docs/examples/quickstart
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+
+# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit code.
+expect() {
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$scratch/out" 2>"$scratch/err"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "FAIL: $what: exit $got, expected $want"
+    sed 's/^/  stderr: /' "$scratch/err" | head -5
+    failures=$((failures + 1))
+  fi
+}
+# contains FILE TEXT DESCRIPTION
+contains() {
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: $3: \`$2\` not in output"
+    head -20 "$1" | sed 's/^/  /'
+    failures=$((failures + 1))
+  fi
+}
+
+deny_facts=$scratch/deny.json
+cat >"$deny_facts" <<'JSON'
+{"workload": {"name": "x", "scope": 1, "purpose": "p", "org_country": "IT"},
+ "data": [{"name": "hr", "classification": "restricted", "tags": ["pii"], "used_for": ["fine_tuning"]}]}
+JSON
+
+expect 0 "eval allows the example workload" -- "$rulec" eval "$example" --facts "$example/fixtures/credit.json" --now 2026-12-04
+contains "$scratch/out" '"outcome": "allow"' "eval JSON"
+expect 0 "eval without a gate exits 0 on deny" -- "$rulec" eval "$example" --facts "$deny_facts"
+contains "$scratch/out" '"outcome": "deny"' "deny outcome"
+expect 1 "--fail-on deny fails on deny" -- "$rulec" eval "$example" --facts "$deny_facts" --fail-on deny
+expect 0 "--fail-on deny passes on allow" -- "$rulec" eval "$example" --facts "$example/fixtures/credit.json" --fail-on deny
+expect 0 "text format" -- "$rulec" eval "$example" --facts "$deny_facts" --format text
+contains "$scratch/out" "outcome: deny" "text starts with the outcome"
+contains "$scratch/out" "Policy: generative AI scoping matrix, scope 1" "text shows the citation"
+
+# Bundles: deterministic, and deciding like the sources.
+expect 0 "build" -- "$rulec" build "$example" -o "$scratch/a.rbc"
+expect 0 "build again" -- "$rulec" build "$example" -o "$scratch/a2.rbc" --name a
+cmp -s "$scratch/a.rbc" "$scratch/a2.rbc" || { echo "FAIL: the same sources built different bundles"; failures=$((failures + 1)); }
+expect 0 "eval from sources" -- "$rulec" eval "$example" --facts "$deny_facts" --explain --now 2026-12-04
+cp "$scratch/out" "$scratch/from_sources.json"
+expect 0 "eval from the bundle" -- "$rulec" eval -b "$scratch/a.rbc" --facts "$deny_facts" --explain --now 2026-12-04
+cmp -s "$scratch/out" "$scratch/from_sources.json" || { echo "FAIL: bundle and sources decide differently"; failures=$((failures + 1)); }
+expect 0 "disasm" -- "$rulec" disasm "$scratch/a.rbc"
+contains "$scratch/out" "function rule quickstart.data.consumer_app_confidential_data" "disasm lists rule functions"
+
+# Bad input: exit 2 with a message, never a crash.
+printf 'not json' >"$scratch/bad.json"
+expect 2 "facts that are not JSON" -- "$rulec" eval "$example" --facts "$scratch/bad.json"
+contains "$scratch/err" "bad.json" "the error names the file"
+printf '[1, 2]' >"$scratch/array.json"
+expect 2 "facts that are not an object" -- "$rulec" eval "$example" --facts "$scratch/array.json"
+expect 2 "missing facts file" -- "$rulec" eval "$example" --facts "$scratch/none.json"
+expect 2 "both rules and a bundle" -- "$rulec" eval "$example" -b "$scratch/a.rbc" --facts "$deny_facts"
+expect 2 "bad --now" -- "$rulec" eval "$example" --facts "$deny_facts" --now 2026-02-30
+head -c 100 "$scratch/a.rbc" >"$scratch/truncated.rbc"
+expect 2 "truncated bundle" -- "$rulec" eval -b "$scratch/truncated.rbc" --facts "$deny_facts"
+contains "$scratch/err" "not a valid bundle" "truncated bundle message"
+expect 2 "disasm of a truncated bundle" -- "$rulec" disasm "$scratch/truncated.rbc"
+printf 'package broken\nrule r { when nope then deny "x" }\n' >"$scratch/broken.rules"
+expect 2 "compile errors" -- "$rulec" eval "$scratch/broken.rules" --facts "$deny_facts"
+contains "$scratch/err" "broken.rules:2:" "compile errors carry file:line"
+
+# Batch: one decision per line, in input order, the same with threads.
+for i in $(seq 1 300); do
+  if [ $((i % 3)) = 0 ]; then tr -d '\n' <"$deny_facts"; else tr -d '\n' <"$example/fixtures/credit.json"; fi
+  echo
+done >"$scratch/batch.jsonl"
+expect 0 "batch, one job" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/batch.jsonl" --now 2026-12-04
+cp "$scratch/out" "$scratch/batch1.jsonl"
+[ "$(wc -l <"$scratch/batch1.jsonl")" = 300 ] || { echo "FAIL: batch wrote $(wc -l <"$scratch/batch1.jsonl") lines for 300"; failures=$((failures + 1)); }
+[ "$(sed -n 3p "$scratch/batch1.jsonl" | grep -c '"outcome":"deny"')" = 1 ] || { echo "FAIL: line 3 of the batch is not a deny"; failures=$((failures + 1)); }
+expect 0 "batch, two jobs" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/batch.jsonl" --jobs 2 --now 2026-12-04
+cmp -s "$scratch/out" "$scratch/batch1.jsonl" || { echo "FAIL: --jobs 2 changed the batch output"; failures=$((failures + 1)); }
+expect 1 "batch gate" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/batch.jsonl" --fail-on deny
+printf '{"workload": 1}\nnot json\n' >"$scratch/mixed.jsonl"
+expect 2 "batch with a bad line" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/mixed.jsonl"
+contains "$scratch/out" '{"error":"line 2:' "the bad line gets an error object"
+
+if [ "$failures" != 0 ]; then
+  echo "$failures rulec check(s) failed"
+  exit 1
+fi
+echo "rulec command-line checks passed"

@@ -1,0 +1,157 @@
+// Golden decision tests: every folder under tests/golden/cases/ holds rule
+// files and facts documents `<name>.facts.json`; each must decide exactly as
+// `<name>.decision.json` says (pretty JSON, explanations on, now() =
+// 2026-12-04). Set PRECEPT_UPDATE_GOLDEN=1 to write the expected files from
+// the engine, then review every changed line before committing.
+//
+// Each case is also decided through a written and re-read bundle, through
+// the nlohmann loader, and twice in a row: all must give the same bytes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "lang/compiler.hpp"
+#include "lang/frontend.hpp"
+#include "lang/render.hpp"
+#include "runtime/bundle.hpp"
+#include "runtime/date.hpp"
+#include "runtime/facts_json.hpp"
+#include "runtime/vm.hpp"
+
+namespace fs = std::filesystem;
+using namespace precept;
+
+namespace {
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<fs::path> sorted_entries(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool has_duplicate_keys(const std::string& text) {
+  std::vector<std::set<std::string>> open;
+  bool duplicate = false;
+  nlohmann::json::parser_callback_t callback = [&](int, nlohmann::json::parse_event_t event,
+                                                   nlohmann::json& value) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) open.emplace_back();
+    if (event == E::object_end) open.pop_back();
+    if (event == E::key && !open.empty() && !open.back().insert(value.get<std::string>()).second) {
+      duplicate = true;
+    }
+    return true;
+  };
+  nlohmann::json parsed = nlohmann::json::parse(text, callback);
+  (void)parsed;
+  return duplicate;
+}
+
+runtime::Image compile_folder(const fs::path& dir) {
+  std::vector<std::string> files;
+  std::string error;
+  REQUIRE(lang::collect_rule_files({dir.string()}, files, error));
+  // Named relative to the case folder, as `rulec eval .` there would: the
+  // expected decisions name files in evaluation errors.
+  lang::SourceSet sources;
+  for (const std::string& file : files) {
+    sources.add(fs::relative(file, dir).generic_string(), slurp(file));
+  }
+  lang::Diagnostics diags;
+  lang::FrontEndOptions options;
+  options.check.lints = false;
+  auto program = lang::check_sources(sources, diags, options);
+  INFO(lang::render_text(diags, sources, {}));
+  REQUIRE(program != nullptr);
+  REQUIRE_FALSE(diags.has_errors());
+  return lang::compile(*program, sources, {});
+}
+
+std::string decide(const std::shared_ptr<const runtime::Executable>& exe, const std::string& text,
+                   const runtime::EvalOptions& options) {
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  std::string error;
+  INFO(error);
+  REQUIRE(loader.load(text, facts, error));
+  runtime::Vm vm(exe);
+  runtime::Decision decision;
+  vm.evaluate(facts, options, decision);
+  return runtime::to_json(decision, exe->image(), true);
+}
+
+}  // namespace
+
+TEST_CASE("golden decisions", "[golden]") {
+  const fs::path root = fs::path(PRECEPT_SOURCE_DIR) / "tests" / "golden" / "cases";
+  const bool update = std::getenv("PRECEPT_UPDATE_GOLDEN") != nullptr;
+  runtime::EvalOptions options;
+  options.explain = true;
+  options.now = *runtime::parse_iso_date("2026-12-04");
+  std::size_t checked = 0;
+
+  for (const fs::path& dir : sorted_entries(root)) {
+    if (!fs::is_directory(dir)) continue;
+    SECTION(dir.filename().string()) {
+      runtime::Image image = compile_folder(dir);
+      std::string bytes = runtime::write_bundle(image);
+      std::string error;
+      auto exe = runtime::Executable::make(std::move(image), error);
+      INFO(error);
+      REQUIRE(exe != nullptr);
+
+      // The same program, through a bundle file's bytes.
+      runtime::Image reread;
+      REQUIRE(runtime::read_bundle(bytes, reread).empty());
+      auto from_bundle = runtime::Executable::make(std::move(reread), error);
+      REQUIRE(from_bundle != nullptr);
+
+      for (const fs::path& file : sorted_entries(dir)) {
+        std::string name = file.filename().string();
+        const std::string suffix = ".facts.json";
+        if (name.size() <= suffix.size() ||
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+          continue;
+        }
+        std::string stem = name.substr(0, name.size() - suffix.size());
+        fs::path expected_path = dir / (stem + ".decision.json");
+        std::string text = slurp(file);
+        INFO(file.string());
+        std::string actual = decide(exe, text, options) + "\n";
+        if (update) {
+          std::ofstream(expected_path, std::ios::binary) << actual;
+        } else {
+          REQUIRE(fs::exists(expected_path));
+          CHECK(actual == slurp(expected_path));
+        }
+        // Determinism, bundles and the nlohmann loader.
+        CHECK(decide(exe, text, options) + "\n" == actual);
+        CHECK(decide(from_bundle, text, options) + "\n" == actual);
+        // nlohmann keeps one copy of a repeated key, so a document with one
+        // cannot decide the same through it (the text loader reports it).
+        if (has_duplicate_keys(text)) continue;
+        runtime::Facts facts;
+        REQUIRE(runtime::load_facts(*exe, nlohmann::json::parse(text), facts, error));
+        runtime::Vm vm(exe);
+        runtime::Decision decision;
+        vm.evaluate(facts, options, decision);
+        CHECK(runtime::to_json(decision, exe->image(), true) + "\n" == actual);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 0);
+}

@@ -1,0 +1,220 @@
+// The compiler: the code it emits for each construct (in the spirit of Lua's
+// code.lua: the opcodes are the contract between compiler and VM), constant
+// folding, slot resolution, that its output always passes the verifier, and
+// the fuel limit of the VM it feeds.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "lang/compiler.hpp"
+#include "lang/frontend.hpp"
+#include "lang/render.hpp"
+#include "runtime/date.hpp"
+#include "runtime/disasm.hpp"
+#include "runtime/verifier.hpp"
+#include "runtime/vm.hpp"
+
+using namespace precept;
+using runtime::Op;
+
+namespace {
+
+const char* const schema = R"(package t
+enum Level { low, mid, high }
+type Item { name: string, level: Level, tags: set<string> = {}, note: string? }
+facts {
+  items: list<Item> = []
+  n: int
+  x: number = 1.5
+  flag: bool
+}
+)";
+
+runtime::Image compile_text(const std::string& rules) {
+  lang::SourceSet sources;
+  sources.add("t.rules", std::string(schema) + rules);
+  lang::Diagnostics diags;
+  lang::FrontEndOptions options;
+  options.check.lints = false;
+  options.check.read_given_files = false;
+  auto program = lang::check_sources(sources, diags, options);
+  INFO(lang::render_text(diags, sources, {}));
+  REQUIRE(program != nullptr);
+  REQUIRE_FALSE(diags.has_errors());
+  runtime::Image image = lang::compile(*program, sources);
+  std::string problem = runtime::verify(image);
+  INFO(problem);
+  REQUIRE(problem.empty());
+  return image;
+}
+
+const runtime::Function& function_named(const runtime::Image& image, const std::string& name) {
+  for (const auto& f : image.functions) {
+    if (f.name == name) return f;
+  }
+  FAIL("no function " << name);
+  return image.functions.front();
+}
+
+std::vector<Op> ops_of(const runtime::Image& image, const std::string& name) {
+  const runtime::Function& f = function_named(image, name);
+  std::vector<Op> ops;
+  for (std::uint32_t pc = f.entry; pc < f.end; ++pc) ops.push_back(image.code[pc].op);
+  return ops;
+}
+
+std::string names(const std::vector<Op>& ops) {
+  std::string s;
+  for (Op op : ops) s += std::string(runtime::op_info(op).name) + " ";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("constant expressions fold to one constant", "[compiler]") {
+  auto image = compile_text(R"(
+const BASE = 40
+def answer(): int = BASE + 2
+def both(): bool = "a" in {"a", "b"} and not false
+)");
+  CHECK(names(ops_of(image, "t.answer")) == "push_const ret ");
+  const auto& f = function_named(image, "t.answer");
+  const auto& c = image.constants[image.code[f.entry].a];
+  CHECK(c.kind == runtime::Constant::Kind::integer);
+  CHECK(c.integer == 42);
+  CHECK(names(ops_of(image, "t.both")) == "push_const ret ");
+}
+
+TEST_CASE("and/or short-circuit, if branches three ways", "[compiler]") {
+  auto image = compile_text(R"(
+def a(): bool = flag and n > 1
+def o(): bool = flag or n > 1
+def i(): int = if flag then 1 else 2
+)");
+  CHECK(names(ops_of(image, "t.a")) == "load_fact jump_if_false load_fact push_const gt and_ ret ");
+  CHECK(names(ops_of(image, "t.o")) == "load_fact jump_if_true load_fact push_const gt or_ ret ");
+  CHECK(names(ops_of(image, "t.i")) == "load_fact branch push_const jump push_const ret ");
+}
+
+TEST_CASE("fact paths resolve to slots and mark fields read", "[compiler]") {
+  auto image = compile_text(R"(
+def first_level(): Level = items[0].level
+)");
+  auto ops = ops_of(image, "t.first_level");
+  CHECK(names(ops) == "load_fact push_const index get_field ret ");
+  const auto& f = function_named(image, "t.first_level");
+  const runtime::Schema& s = image.schema;
+  const auto& root = s.records[s.root];
+  CHECK(root.fields[image.code[f.entry].a].name == "items");
+  CHECK(root.fields[0].read);
+  CHECK_FALSE(root.fields[1].read);                       // n is not read here
+  std::uint32_t item = s.types[root.fields[0].type].ref;  // list<Item> → Item
+  const auto& item_record = s.records[s.types[item].ref];
+  CHECK(item_record.name == "t.Item");
+  CHECK(item_record.fields[image.code[f.entry + 3].a].name == "level");
+  CHECK(item_record.fields[1].read);
+  CHECK_FALSE(item_record.fields[0].read);
+}
+
+TEST_CASE("ints promote where a number is expected", "[compiler]") {
+  auto image = compile_text(R"(
+def half(v: number): number = v / 2
+def call_it(): number = half(n)
+)");
+  CHECK(names(ops_of(image, "t.call_it")) == "load_fact int_to_number call ret ");
+}
+
+TEST_CASE("quantifiers and aggregates are loops with accumulators", "[compiler]") {
+  auto image = compile_text(R"(
+def any_high(): bool = some i in items: i.level == high
+def highs(): int = count(i in items where i.level == high)
+def top(): Level = max(i.level for i in items, default low)
+)");
+  CHECK(names(ops_of(image, "t.any_high")) ==
+        "load_fact iter_init push_const store_local iter_next store_local load_local get_field "
+        "push_const eq acc_or jump load_local ret ");
+  CHECK(names(ops_of(image, "t.highs")) ==
+        "load_fact iter_init push_empty store_local iter_next store_local load_local get_field "
+        "push_const eq acc_filter acc_count jump load_local take_default push_const ret ");
+  CHECK(names(ops_of(image, "t.top")) ==
+        "load_fact iter_init push_empty store_local iter_next store_local load_local get_field "
+        "acc_max jump load_local take_default push_const ret ");
+}
+
+TEST_CASE("a rule loops over its bindings and decides each instance", "[compiler]") {
+  auto image = compile_text(R"(
+output worst: Level
+rule flagged {
+  cite "Policy 1"
+  severity high
+  for i in items
+  let tagged = "x" in i.tags
+  when tagged
+  then
+    deny "${i.name} is flagged"
+    require t.review_item with { level: i.level }
+    raise worst to i.level
+}
+)");
+  REQUIRE(image.rules.size() == 1);
+  const auto& rule = image.rules[0];
+  CHECK(rule.id == "t.flagged");
+  CHECK(rule.severity == runtime::Severity::high);
+  REQUIRE(rule.bindings.size() == 1);
+  CHECK(rule.bindings[0].name == "i");
+  REQUIRE(rule.effects.size() == 3);
+  CHECK(rule.effects[1].obligation == "t.review_item");
+  CHECK(rule.effects[1].with_keys == std::vector<std::string>{"level"});
+  CHECK(image.outputs[0].join == runtime::Join::max);
+  CHECK(names(ops_of(image, "rule t.flagged")) ==
+        "load_fact iter_init iter_next store_local push_const load_local get_field in store_local "
+        "begin_condition load_local decide jump_unless_state "
+        "load_local get_field push_const concat emit "           // deny
+        "push_none load_local get_field emit "                   // require with { level }
+        "load_local get_field raise jump "                       // raise
+        "jump_unless_state load_local get_field raise_pending "  // what an undetermined instance
+                                                                 // could raise
+        "jump halt decide push_unknown raise_pending halt ");    // the domain itself unknown
+}
+
+TEST_CASE("the same program compiles to the same image", "[compiler]") {
+  const std::string rules = R"(
+rule r { for i in items when i.level >= mid then warn "${i.name}" }
+)";
+  auto a = compile_text(rules);
+  auto b = compile_text(rules);
+  CHECK(runtime::disassemble(a) == runtime::disassemble(b));
+}
+
+TEST_CASE("fuel stops an evaluation with a limit error and an indeterminate outcome",
+          "[compiler][vm]") {
+  auto image = compile_text(R"(
+rule many { for a in items for b in items when a.name == b.name then warn "same" }
+)");
+  std::string error;
+  auto exe = runtime::Executable::make(std::move(image), error);
+  REQUIRE(exe != nullptr);
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  std::string items = R"({"n": 1, "flag": true, "items": [)";
+  for (int i = 0; i < 200; ++i)
+    items += (i ? "," : "") + std::string(R"({"name":"x","level":"low"})");
+  items += "]}";
+  REQUIRE(loader.load(items, facts, error));
+  runtime::Vm vm(exe);
+  runtime::Decision decision;
+  runtime::EvalOptions options;
+  vm.evaluate(facts, options, decision);
+  CHECK(decision.outcome == runtime::Outcome::allow);
+  CHECK(decision.warnings.size() == 200 * 200);
+  CHECK(decision.errors.empty());
+
+  options.fuel = 10'000;
+  vm.evaluate(facts, options, decision);
+  CHECK(decision.outcome == runtime::Outcome::indeterminate);
+  CHECK_FALSE(decision.complete);
+  REQUIRE(decision.errors.size() == 1);
+  CHECK(decision.errors[0].kind == runtime::ErrorEntry::Kind::limit);
+  CHECK(decision.errors[0].message.find("fuel") != std::string::npos);
+}

@@ -1,0 +1,223 @@
+// rulec eval (PATH... | -b BUNDLE) --facts F.json | --batch F.jsonl: decide.
+#include <fmt/core.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include "runtime/date.hpp"
+#include "runtime/decision.hpp"
+#include "runtime/facts.hpp"
+#include "runtime/json_text.hpp"
+#include "runtime/vm.hpp"
+#include "tools/rulec/command.hpp"
+#include "tools/rulec/rules_input.hpp"
+
+namespace precept::rulec {
+
+namespace {
+
+struct EvalArgs {
+  std::vector<std::string> paths;
+  std::string bundle;
+  std::string facts;
+  std::string batch;
+  std::string now;
+  std::string format = "json";
+  std::string fail_on;
+  bool explain = false;
+  unsigned jobs = 1;
+};
+
+// Today's date in UTC: the only place rulec reads the clock, so a decision
+// is reproducible by passing the same --now.
+std::int64_t today() {
+  auto now = std::chrono::system_clock::now();
+  return std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24;
+}
+
+// Whether the gate fails: `deny` fails on deny and on indeterminate (a deny
+// may be hiding behind a missing fact); `review` also fails on review.
+bool gate_fails(const std::string& fail_on, runtime::Outcome outcome) {
+  using runtime::Outcome;
+  if (fail_on.empty()) return false;
+  if (outcome == Outcome::deny || outcome == Outcome::indeterminate) return true;
+  return fail_on == "review" && outcome == Outcome::review;
+}
+
+// One worker's reusable state: a loader, a VM and buffers.
+struct Worker {
+  explicit Worker(const std::shared_ptr<const runtime::Executable>& exe) : loader(exe), vm(exe) {}
+  runtime::FactLoader loader;
+  runtime::Vm vm;
+  runtime::Facts facts;
+  runtime::Decision decision;
+};
+
+int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
+               const runtime::EvalOptions& options) {
+  std::string text;
+  std::string error;
+  if (!read_file(args.facts, text, error)) {
+    fmt::print(stderr, "rulec: {}\n", error);
+    return exit_usage;
+  }
+  Worker worker(exe);
+  if (!worker.loader.load(text, worker.facts, error)) {
+    fmt::print(stderr, "rulec: `{}`: {}\n", args.facts, error);
+    return exit_usage;
+  }
+  worker.vm.evaluate(worker.facts, options, worker.decision);
+  if (args.format == "text") {
+    fmt::print("{}", runtime::to_text(worker.decision, exe->image()));
+  } else {
+    fmt::print("{}\n", runtime::to_json(worker.decision, exe->image(), true));
+  }
+  return gate_fails(args.fail_on, worker.decision.outcome) ? exit_failed : exit_ok;
+}
+
+// JSON Lines in, one compact decision per line out, in input order. A line
+// that is not a facts document gets `{"error": ...}` in its place.
+int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
+              const runtime::EvalOptions& options) {
+  std::string text;
+  std::string error;
+  if (!read_file(args.batch, text, error)) {
+    fmt::print(stderr, "rulec: {}\n", error);
+    return exit_usage;
+  }
+  std::vector<std::string_view> lines;
+  std::vector<std::size_t> line_numbers;
+  for (std::size_t start = 0, number = 1; start < text.size(); ++number) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) {
+      lines.push_back(line);
+      line_numbers.push_back(number);
+    }
+    start = end + 1;
+  }
+
+  std::vector<std::string> results(lines.size());
+  std::vector<char> failed(lines.size(), 0);
+  std::vector<runtime::Outcome> outcomes(lines.size(), runtime::Outcome::allow);
+  unsigned jobs = std::max(1u, std::min<unsigned>(args.jobs, static_cast<unsigned>(lines.size())));
+  auto work = [&](std::size_t from, std::size_t to) {
+    Worker worker(exe);
+    std::string problem;
+    for (std::size_t i = from; i < to; ++i) {
+      if (!worker.loader.load(lines[i], worker.facts, problem)) {
+        std::string message = fmt::format("line {}: {}", line_numbers[i], problem);
+        results[i] = "{\"error\":";
+        runtime::append_json_string(results[i], message);
+        results[i] += "}";
+        failed[i] = 1;
+        continue;
+      }
+      worker.vm.evaluate(worker.facts, options, worker.decision);
+      results[i] = runtime::to_json(worker.decision, exe->image());
+      outcomes[i] = worker.decision.outcome;
+    }
+  };
+  if (jobs <= 1) {
+    work(0, lines.size());
+  } else {
+    std::vector<std::thread> threads;
+    std::size_t chunk = (lines.size() + jobs - 1) / jobs;
+    for (unsigned j = 0; j < jobs; ++j) {
+      std::size_t from = j * chunk;
+      std::size_t to = std::min(lines.size(), from + chunk);
+      if (from >= to) break;
+      threads.emplace_back(work, from, to);
+    }
+    for (std::thread& t : threads) t.join();
+  }
+
+  std::string output;
+  bool any_failed = false;
+  bool gate = false;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    output += results[i];
+    output.push_back('\n');
+    if (output.size() > (1u << 20)) {
+      std::fwrite(output.data(), 1, output.size(), stdout);
+      output.clear();
+    }
+    any_failed = any_failed || failed[i];
+    gate = gate || (!failed[i] && gate_fails(args.fail_on, outcomes[i]));
+  }
+  std::fwrite(output.data(), 1, output.size(), stdout);
+  std::fflush(stdout);
+  if (any_failed) {
+    fmt::print(stderr,
+               "rulec: some lines of `{}` are not valid facts documents (see their `error`)\n",
+               args.batch);
+    return exit_usage;
+  }
+  return gate ? exit_failed : exit_ok;
+}
+
+int run_eval(const EvalArgs& args) {
+  if (args.paths.empty() == args.bundle.empty()) {
+    fmt::print(stderr, "rulec: give rule files or folders, or one bundle with -b (not both)\n");
+    return exit_usage;
+  }
+  if (args.facts.empty() == args.batch.empty()) {
+    fmt::print(stderr,
+               "rulec: give one facts document with --facts or a JSON Lines file with --batch\n");
+    return exit_usage;
+  }
+  runtime::EvalOptions options;
+  options.explain = args.explain;
+  options.now = today();
+  if (!args.now.empty()) {
+    auto days = runtime::parse_iso_date(args.now);
+    if (!days) {
+      fmt::print(stderr, "rulec: --now `{}` is not a date; write YYYY-MM-DD\n", args.now);
+      return exit_usage;
+    }
+    options.now = *days;
+  }
+  auto exe = load_program(args.paths, args.bundle);
+  if (exe == nullptr) return exit_usage;
+  return args.batch.empty() ? run_single(args, exe, options) : run_batch(args, exe, options);
+}
+
+}  // namespace
+
+Command add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand("eval", "Decide: evaluate rules against a facts document");
+  cmd->add_option("paths", args->paths, "Rule files, or folders searched recursively for *.rules");
+  cmd->add_option("-b,--bundle", args->bundle, "A compiled bundle (.rbc) instead of rule files");
+  cmd->add_option("--facts", args->facts, "The facts document (JSON)");
+  cmd->add_option("--batch", args->batch,
+                  "Facts documents, one per line (JSON Lines): one decision per line");
+  cmd->add_option("--jobs", args->jobs, "Threads for --batch (output stays in input order)")
+      ->check(CLI::Range(1u, 256u));
+  cmd->add_option("--now", args->now,
+                  "The evaluation date for now() (YYYY-MM-DD; default: today, UTC)");
+  cmd->add_flag("--explain", args->explain,
+                "List the fact values each rule's condition read (`because`)");
+  cmd->add_option("--format", args->format, "Output: json, or text for people")
+      ->check(CLI::IsMember({"json", "text"}));
+  cmd->add_option(
+         "--fail-on", args->fail_on,
+         "Exit 1 when the outcome is deny (or indeterminate); `review` also fails on review")
+      ->check(CLI::IsMember({"deny", "review"}));
+  cmd->footer(
+      "Examples:\n"
+      "  rulec eval rules/ --facts workload.json --explain\n"
+      "  rulec eval -b governance.rbc --facts workload.json --format text --fail-on deny\n"
+      "  rulec eval -b governance.rbc --batch workloads.jsonl --jobs 4 > decisions.jsonl\n"
+      "Exit codes: 0 decided (and the gate passed); 1 the --fail-on gate failed;\n"
+      "2 usage, I/O, compile error, or facts that are not a JSON object.");
+  return {cmd, [args] { return run_eval(*args); }};
+}
+
+}  // namespace precept::rulec

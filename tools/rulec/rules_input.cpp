@@ -1,0 +1,99 @@
+#include "tools/rulec/rules_input.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "lang/compiler.hpp"
+#include "lang/frontend.hpp"
+#include "lang/render.hpp"
+#include "runtime/bundle.hpp"
+
+namespace precept::rulec {
+
+bool read_file(const std::string& path, std::string& text, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = fmt::format("cannot read `{}`", path);
+    return false;
+  }
+  text = std::move(buffer).str();
+  return true;
+}
+
+bool compile_paths(const std::vector<std::string>& paths, const std::string& name,
+                   runtime::Image& image) {
+  std::vector<std::string> files;
+  std::string error;
+  lang::SourceSet sources;
+  if (!lang::collect_rule_files(paths, files, error) ||
+      !lang::read_sources(files, sources, error)) {
+    fmt::print(stderr, "rulec: {}\n", error);
+    return false;
+  }
+  if (files.empty()) {
+    fmt::print(stderr, "rulec: no `.rules` files found\n");
+    return false;
+  }
+  lang::Diagnostics diags;
+  lang::FrontEndOptions options;
+  options.check.lints = false;  // `rulec check` is where lints are read
+  auto program = lang::check_sources(sources, diags, options);
+  if (diags.has_errors() || program == nullptr) {
+    lang::RenderOptions render;
+    render.color = isatty(fileno(stderr)) != 0;
+    fmt::print(stderr, "{}", lang::render_text(diags, sources, render));
+    fmt::print(stderr, "rulec: {} error{}; nothing was compiled\n", diags.error_count(),
+               diags.error_count() == 1 ? "" : "s");
+    return false;
+  }
+  lang::CompileOptions compile;
+  compile.name = name;
+  image = lang::compile(*program, sources, compile);
+  return true;
+}
+
+bool read_bundle_file(const std::string& path, runtime::Image& image) {
+  std::string bytes;
+  std::string error;
+  if (!read_file(path, bytes, error)) {
+    fmt::print(stderr, "rulec: {}\n", error);
+    return false;
+  }
+  error = runtime::read_bundle(bytes, image);
+  if (!error.empty()) {
+    fmt::print(stderr, "rulec: `{}` is not a valid bundle: {}\n", path, error);
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
+                                                        const std::string& bundle) {
+  runtime::Image image;
+  if (!bundle.empty()) {
+    if (!read_bundle_file(bundle, image)) return nullptr;
+  } else if (!compile_paths(paths, "rules", image)) {
+    return nullptr;
+  }
+  std::string error;
+  auto exe = runtime::Executable::make(std::move(image), error);
+  if (exe == nullptr) {
+    fmt::print(stderr, "rulec: {} was rejected by the verifier: {}\n",
+               bundle.empty() ? std::string("the compiled program") : "`" + bundle + "`", error);
+  }
+  return exe;
+}
+
+}  // namespace precept::rulec

@@ -1,0 +1,30 @@
+// Getting a runnable program from the command line, shared by build, eval
+// and disasm: compile rule files and folders (diagnostics to stderr), or
+// read and verify a bundle. Problems are printed; the caller exits 2.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/executable.hpp"
+#include "runtime/image.hpp"
+
+namespace precept::rulec {
+
+// Compiles the `.rules` files under `paths`; false after printing the
+// diagnostics or the I/O error.
+bool compile_paths(const std::vector<std::string>& paths, const std::string& name,
+                   runtime::Image& image);
+
+// Reads a bundle file into `image` (framing checked, not yet verified).
+bool read_bundle_file(const std::string& path, runtime::Image& image);
+
+// A verified executable from rule paths or a bundle (exactly one of them).
+std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
+                                                        const std::string& bundle);
+
+// Reads a whole file; false with `error` set (naming the file) on failure.
+bool read_file(const std::string& path, std::string& text, std::string& error);
+
+}  // namespace precept::rulec
