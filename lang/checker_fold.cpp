@@ -97,7 +97,6 @@ std::optional<ConstValue> arithmetic(BinaryOp op, const ConstValue& a, const Con
 }  // namespace
 
 bool same_value(const ConstValue& a, const ConstValue& b) {
-  using K = ConstValue::Kind;
   auto numeric = [](const ConstValue& v) { return v.kind == K::integer || v.kind == K::number; };
   if (numeric(a) && numeric(b)) {
     if (a.kind == K::integer && b.kind == K::integer) return a.integer == b.integer;

@@ -909,9 +909,6 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         stack.push_back(read(xs.list->items[i.i]));
         break;
       }
-      case Op::pop:
-        stack.pop_back();
-        break;
       case Op::jump:
         pc = in.a;
         break;
