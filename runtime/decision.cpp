@@ -71,6 +71,7 @@ void Decision::clear() {
   obligations.clear();
   missing.clear();
   errors.clear();
+  rule_counts.clear();
 }
 
 namespace {

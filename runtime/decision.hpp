@@ -64,6 +64,14 @@ struct ErrorEntry {
 };
 const char* to_string(ErrorEntry::Kind);
 
+// How many instances of one rule fired, did not fire and were undetermined
+// (not part of the JSON form: test coverage and hosts' metrics read it).
+struct RuleCounts {
+  std::uint32_t fired = 0;
+  std::uint32_t not_fired = 0;
+  std::uint32_t undetermined = 0;
+};
+
 struct Decision {
   Outcome outcome = Outcome::allow;
   bool complete = true;
@@ -75,6 +83,7 @@ struct Decision {
   std::vector<EffectEntry> obligations;
   std::vector<MissingEntry> missing;
   std::vector<ErrorEntry> errors;
+  std::vector<RuleCounts> rule_counts;  // Image::rules order
 
   void clear();
 };

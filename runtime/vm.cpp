@@ -687,15 +687,19 @@ struct Vm::State {
     bound = bindings_active;
     bindings_built = false;
     reads_end = reads.size();
+    RuleCounts& counts = out->rule_counts[rule];
     switch (truth(condition)) {
       case Kleene::true_:
         state = InstanceState::fired;
+        ++counts.fired;
         break;
       case Kleene::false_:
         state = InstanceState::not_fired;
+        ++counts.not_fired;
         break;
       case Kleene::unknown: {
         state = InstanceState::undetermined;
+        ++counts.undetermined;
         out->complete = false;
         const RuleDesc& r = exe->image().rules[rule];
         for (const EffectDesc& e : r.effects) {
@@ -1210,6 +1214,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.missing_index.clear();
   s.error_keys.clear();
   s.output_values.assign(image.outputs.size(), Value::unknown());
+  out.rule_counts.assign(image.rules.size(), RuleCounts{});
   if (facts.root.tag != Tag::record || facts.root.record == nullptr) {
     ErrorEntry e;
     e.kind = ErrorEntry::Kind::input;

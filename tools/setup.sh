@@ -17,6 +17,7 @@ packages=(
   catch2                          # unit tests (v2 API)
   libbenchmark-dev                # tests/bench
   python3                         # the ctypes embedding example
+  libxml2-utils                   # xmllint: rulec test's JUnit XML checked against its schema
 )
 
 missing=()

@@ -28,5 +28,6 @@ Command add_check_command(CLI::App& app);
 Command add_build_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 Command add_disasm_command(CLI::App& app);
+Command add_test_command(CLI::App& app);
 
 }  // namespace precept::rulec

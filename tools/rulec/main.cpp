@@ -1,5 +1,5 @@
-// rulec: the Precept rule compiler and tool (check, build, eval, disasm;
-// test and bench follow).
+// rulec: the Precept rule compiler and tool (check, build, eval, test,
+// disasm; bench follows).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       add_check_command(app),
       add_build_command(app),
       add_eval_command(app),
+      add_test_command(app),
       add_disasm_command(app),
   };
 
