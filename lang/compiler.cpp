@@ -402,9 +402,13 @@ class Compiler {
   void reference(FunctionBuilder& fb, const Expr& e) {
     switch (e.ref.kind) {
       case RefKind::fact: {
+        // By name in the merged root: ref.index is the field's position in
+        // its own `facts` block, which is not its slot when there are several.
         const Type* root = program_.facts();
-        const RecordField* f =
-            e.ref.index < root->fields.size() ? &root->fields[e.ref.index] : nullptr;
+        const std::string* name = nullptr;
+        if (auto* n = e.as<NameRef>()) name = &n->name.name;
+        if (auto* f = e.as<FieldAccess>()) name = &f->field.name;
+        const RecordField* f = name ? root->field(*name) : nullptr;
         std::uint32_t slot = f ? mark_read(root, f->name) : 0;
         fb.emit(Op::load_fact, e.span, slot);
         return;

@@ -238,7 +238,15 @@ class Converter : public ConverterBase {
       items[count] = convert(element, t.ref, Step{path, count, {}}, depth);
       ++count;
     });
-    if (t.kind == TypeKind::set) drop_repeats(items, count);
+    if (t.kind == TypeKind::set) {
+      std::uint32_t before = count;
+      drop_repeats(items, count);
+      // Positions no longer match the document once repeats are gone, so
+      // such a set has no path: bindings over it show values, not paths
+      // that would name the wrong element. (Its missing elements keep their
+      // own paths.)
+      if (count != before) return finish_list(items, count, no_index, true);
+    }
     return finish_list(items, count, path, t.kind == TypeKind::set);
   }
 

@@ -30,7 +30,9 @@ enum class Kleene : std::uint8_t { false_, true_, unknown };
 enum class InstanceState : std::uint8_t { fired = 0, not_fired = 1, undetermined = 2 };
 
 // Stops the dispatch loop when the fuel runs out.
-struct OutOfFuel {};
+struct OutOfFuel {
+  std::uint32_t pc = 0;  // the instruction it stopped before
+};
 
 }  // namespace
 
@@ -133,7 +135,10 @@ struct Vm::State {
   void note_effect_value(const Value& v) {
     if (!in_rule || state != InstanceState::fired) return;
     Value w = whole(v);
-    if (w.is_unknown()) report_missing(reason_of(w), exe->image().rules[rule].id);
+    if (w.is_unknown()) {
+      out->complete = false;  // the decision holds a value that is not known
+      report_missing(reason_of(w), exe->image().rules[rule].id);
+    }
   }
   Value unknown_of(const Value& a, const Value& b) {
     return Value::unknown(join_reasons(reason_of(a), reason_of(b)));
@@ -356,6 +361,10 @@ struct Vm::State {
         break;
     }
   }
+  bool is_top_member(const Value& v) const {
+    const Schema& schema = exe->schema();
+    return v.aux < schema.enums.size() && v.i + 1 == static_cast<std::int64_t>(schema.enums[v.aux].members.size());
+  }
   std::string_view member_name(const Value& v) const {
     const Schema& schema = exe->schema();
     if (v.aux >= schema.enums.size()) return "?";
@@ -540,19 +549,34 @@ struct Vm::State {
 
   // ------------------------------------------------------ arithmetic ---
 
+  // Numbers stay finite: a result past the range of a double is unknown and
+  // an error, like an integer overflow (it would otherwise compare as an
+  // ordinary value and print as null).
+  Value finite(double r, std::uint32_t pc) {
+    if (!std::isfinite(r)) return failed(pc, "number overflow: the result is outside the range of a number");
+    return Value::number(r);
+  }
+  Value too_long(std::uint32_t pc, std::size_t size) {
+    error(ErrorEntry::Kind::limit, pc,
+          fmt::format("a string of {} bytes would exceed the limit of {} bytes", size, max_string_bytes));
+    return Value::unknown();
+  }
+
   Value arithmetic(Op op, const Value& a, const Value& b, std::uint32_t pc) {
     if (a.is_unknown() || b.is_unknown()) return unknown_of(a, b);
     if (op == Op::add && a.tag == Tag::string && b.tag == Tag::string) {
-      char* p = arena.allocate<char>(a.aux + b.aux);
+      std::size_t size = static_cast<std::size_t>(a.aux) + b.aux;
+      if (size > max_string_bytes) return too_long(pc, size);
+      char* p = arena.allocate<char>(size);
       std::copy(a.s, a.s + a.aux, p);
       std::copy(b.s, b.s + b.aux, p + a.aux);
-      return Value::string({p, static_cast<std::size_t>(a.aux) + b.aux});
+      return Value::string({p, size});
     }
     if (!numeric(a) || !numeric(b)) return failed(pc, "arithmetic on a value that is not a number");
     if (op == Op::div) {
       double y = as_double(b);
       if (y == 0) return failed(pc, "division by zero");
-      return Value::number(as_double(a) / y);
+      return finite(as_double(a) / y, pc);
     }
     if (a.tag == Tag::integer && b.tag == Tag::integer) {
       std::int64_t r = 0;
@@ -580,11 +604,11 @@ struct Vm::State {
     double x = as_double(a), y = as_double(b);
     switch (op) {
       case Op::add:
-        return Value::number(x + y);
+        return finite(x + y, pc);
       case Op::sub:
-        return Value::number(x - y);
+        return finite(x - y, pc);
       case Op::mul:
-        return Value::number(x * y);
+        return finite(x * y, pc);
       default:
         return failed(pc, "`%` takes integers");
     }
@@ -640,7 +664,16 @@ struct Vm::State {
 
   // The join of an output's value with a raised one.
   Value join(Join how, const Value& current, const Value& raised) {
-    if (current.is_unknown() || raised.is_unknown()) return unknown_of(current, raised);
+    if (current.is_unknown() || raised.is_unknown()) {
+      // Kleene: `unknown or true` is true, and the top member of an enum is
+      // the max whatever the other side is.
+      const Value& known = current.is_unknown() ? raised : current;
+      if (!known.is_unknown()) {
+        if (how == Join::or_ && known.tag == Tag::boolean && known.b) return known;
+        if (how == Join::max && known.tag == Tag::member && is_top_member(known)) return known;
+      }
+      return unknown_of(current, raised);
+    }
     switch (how) {
       case Join::or_:
         return Value::boolean(current.b || raised.b);
@@ -842,7 +875,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
   };
 
   for (;;) {
-    if (fuel == 0) throw OutOfFuel{};
+    if (fuel == 0) throw OutOfFuel{pc};
     --fuel;
     const Instr& in = code[pc];
     std::uint32_t at = pc++;
@@ -1057,6 +1090,12 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           note_effect_value(from[k]);
           append_text(text, from[k]);
         }
+        if (text.size() > max_string_bytes) {
+          Value v = too_long(at, text.size());
+          stack.resize(stack.size() - in.a);
+          stack.push_back(v);
+          break;
+        }
         stack.resize(stack.size() - in.a);
         stack.push_back(Value::string(arena.copy(text)));
         break;
@@ -1234,19 +1273,22 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   }
 
   bool out_of_fuel = false;
+  std::uint32_t fuel_stop = 0;
   try {
     for (const OutputDesc& o : image.outputs) s.run(o.function, false);
     for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
       s.rule = r;
       s.run(image.rules[r].function, true);
     }
-  } catch (const OutOfFuel&) {
+  } catch (const OutOfFuel& stop) {
     out_of_fuel = true;
+    fuel_stop = stop.pc;
   }
 
   if (out_of_fuel) {
     ErrorEntry e;
     e.kind = ErrorEntry::Kind::limit;
+    e.at = s.place(fuel_stop);
     e.message = fmt::format(
         "evaluation stopped after {} instructions (the fuel limit); the decision is incomplete",
         options.fuel);

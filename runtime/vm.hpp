@@ -7,6 +7,7 @@
 //   vm.evaluate(facts, EvalOptions{.explain = true, .now = days}, decision);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -15,6 +16,10 @@
 #include "runtime/facts.hpp"
 
 namespace precept::runtime {
+
+// The longest string an evaluation may build (`+`, message interpolation);
+// past it the value is unknown and a limit error is reported.
+inline constexpr std::size_t max_string_bytes = 1u << 20;
 
 struct EvalOptions {
   bool explain = false;  // fill `because` on every entry

@@ -297,7 +297,9 @@ TEST_CASE("facts load values by slot through the schema", "[facts]") {
   const Value& tags = slot(workload, "tags");
   CHECK(tags.list->is_set);
   CHECK(strings(tags) == std::vector<std::string>{"a", "b"});
-  CHECK(facts.path_text(tags.list->path) == "workload.tags");
+  // Repeats were dropped, so positions no longer match the document: the
+  // set has no path (bindings over it show values instead of wrong paths).
+  CHECK(tags.list->path == no_index);
 
   const Value& data = slot(facts.root, "data");
   REQUIRE(data.list->count == 3);
