@@ -296,6 +296,7 @@ enum class ExpectKind : std::uint8_t {
   effect,    // expect deny|review|warn <rule id or prefix.*>
   no_effect, // expect no deny|review|warn [<rule id or prefix.*>]
   require,   // expect require <obligation id>
+  no_require, // expect no require <obligation id>
   output_eq, // expect <output> == <value>
   missing,   // expect missing <path>
   complete,  // expect complete

@@ -364,7 +364,8 @@ void Checker::check_expect(Decl& decl, Expect& x) {
             suggest_full_id("unknown rule " + ticked(name), name, candidates, elsewhere));
       return;
     }
-    case ExpectKind::require: {
+    case ExpectKind::require:
+    case ExpectKind::no_require: {
       if (name.empty()) return;
       if (obligations_.count(name)) {
         x.resolved_target = name;

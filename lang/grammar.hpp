@@ -580,13 +580,14 @@ struct expect_equals : op_eq {};
 struct expected_value : seq<expr> {};
 
 struct expect_outcome : seq<kw_outcome, not_an_output, must<outcome_word>> {};
+struct expect_no_require : seq<kw_no, not_an_output, kw_require, must<obligation_id>> {};
 struct expect_no_effect : seq<kw_no, not_an_output, must<no_effect_word>, opt<rule_pattern>> {};
 struct expect_effect : seq<effect_word, not_an_output, must<expected_rule>> {};
 struct expect_require : seq<kw_require, not_an_output, must<obligation_id>> {};
 struct expect_missing : seq<kw_missing, not_an_output, must<missing_path>> {};
 struct expect_complete : seq<kw_complete, not_an_output> {};
 struct expect_output : seq<dotted_name, must<expect_equals>, must<expected_value>> {};
-struct expectation : sor<expect_outcome, expect_no_effect, expect_effect, expect_require,
+struct expectation : sor<expect_outcome, expect_no_require, expect_no_effect, expect_effect, expect_require,
                          expect_missing, expect_complete, expect_output> {};
 struct expect_clause : seq<kw_expect, must<expectation>> {};
 

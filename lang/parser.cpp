@@ -237,7 +237,7 @@ inline constexpr bool records_token_start =
                                           X(given_clause) X(given_file) X(overrides)               \
                                               X(override_entry) X(fact_path) X(path_index)         \
                                                   X(given_object) X(given_member) X(given_array)   \
-                                                      X(expect_outcome) X(expect_no_effect)        \
+                                                      X(expect_outcome) X(expect_no_require) X(expect_no_effect)        \
                                                           X(expect_effect) X(expect_require)       \
                                                               X(expect_missing) X(expect_complete) \
                                                                   X(expect_output)                 \
@@ -1551,7 +1551,8 @@ Expect AstBuilder::expectation(const CstNode& node) {
       if (node.children.size() > 1) set_pattern(*node.children[1]);
       break;
     case Cst::expect_require:
-      result.kind = ExpectKind::require;
+    case Cst::expect_no_require:
+      result.kind = node.kind == Cst::expect_require ? ExpectKind::require : ExpectKind::no_require;
       result.target = dotted(*node.children.front());
       break;
     case Cst::expect_missing:

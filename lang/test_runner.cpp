@@ -311,13 +311,25 @@ ExpectationResult check(const Expect& e, const Program& program, const SourceSet
       }
       break;
     }
-    case ExpectKind::require: {
+    case ExpectKind::require:
+    case ExpectKind::no_require: {
       std::vector<std::string> ids;
+      std::vector<std::string> from;  // the rules that required it
       for (const auto& entry : d.obligations) {
         const std::string& id = image.rules[entry.rule].effects[entry.effect].obligation;
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+        if (id == e.resolved_target) from.push_back(image.rules[entry.rule].id);
       }
-      r.passed = std::find(ids.begin(), ids.end(), e.resolved_target) != ids.end();
+      bool present = std::find(ids.begin(), ids.end(), e.resolved_target) != ids.end();
+      if (e.kind == ExpectKind::no_require) {
+        r.passed = !present;
+        if (!r.passed) {
+          r.message = fmt::format("expected no obligation `{}`, but {} required it",
+                                  e.resolved_target, list_or_none(from));
+        }
+        break;
+      }
+      r.passed = present;
       if (!r.passed) {
         r.message = fmt::format("expected the obligation `{}`; the obligations are: {}; {}",
                                 e.resolved_target, list_or_none(ids), summary(d, image));

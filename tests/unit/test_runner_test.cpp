@@ -51,6 +51,7 @@ test "cheap items pass" {
   given { items: [{ name: "pen", price: 2 }], country: "DE" }
   expect outcome allow
   expect no review
+  expect no require shop.report
   expect tier == low
   expect labels == {}
   expect complete
@@ -83,6 +84,7 @@ test "fails on purpose" {
   expect review expensive
   expect warn never
   expect require shop.other
+  expect no require shop.report
 }
 test "an override of an element that does not exist" {
   given file "FIXTURE" with { items[3].price: 1 }
@@ -145,11 +147,11 @@ TEST_CASE("tests pass, fail with reasons, and count coverage", "[test-runner]") 
 
   const auto& failing = named(run, "fails on purpose");
   CHECK_FALSE(failing.passed);
-  CHECK(failing.line == 59);
-  REQUIRE(failing.expectations.size() == 7);
+  CHECK(failing.line == 60);
+  REQUIRE(failing.expectations.size() == 8);
   for (const auto& e : failing.expectations) CHECK_FALSE(e.passed);
   CHECK(failing.expectations[0].text == "expect outcome allow");
-  CHECK(failing.expectations[0].line == 61);
+  CHECK(failing.expectations[0].line == 62);
   // An outcome failure says what fired and what was missing.
   CHECK(failing.expectations[0].message ==
         "expected outcome allow, got outcome deny; denies: shop.embargo; reviews: none; missing: "
