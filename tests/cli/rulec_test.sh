@@ -57,6 +57,14 @@ cmp -s "$scratch/out" "$scratch/from_sources.json" || { echo "FAIL: bundle and s
 expect 0 "disasm" -- "$rulec" disasm "$scratch/a.rbc"
 contains "$scratch/out" "function rule quickstart.data.consumer_app_confidential_data" "disasm lists rule functions"
 
+# The shipped packs are built in: no rules given.
+expect 0 "eval with the built-in packs" -- "$rulec" eval --facts "$source_dir/docs/examples/workloads/credit-copilot.json" --now 2026-12-04
+contains "$scratch/out" '"aigov.euaia.tier": "high"' "the credit copilot is high-risk"
+contains "$scratch/out" '"id": "risk_management"' "a provider of a high-risk system manages risk"
+expect 1 "the built-in packs deny an HR model trained without justification" -- "$rulec" eval --facts "$source_dir/docs/examples/workloads/hr-fine-tuned-model.json" --now 2026-12-04 --fail-on deny
+expect 0 "an out-of-scope US tool" -- "$rulec" eval --facts "$source_dir/docs/examples/workloads/us-internal-tool.json" --now 2026-12-04 --format text
+contains "$scratch/out" 'aigov.euaia.tier = "out_of_scope"' "out of scope of the AI Act"
+
 # Bad input: exit 2 with a message, never a crash.
 printf 'not json' >"$scratch/bad.json"
 expect 2 "facts that are not JSON" -- "$rulec" eval "$example" --facts "$scratch/bad.json"

@@ -163,8 +163,8 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
 }
 
 int run_eval(const EvalArgs& args) {
-  if (args.paths.empty() == args.bundle.empty()) {
-    fmt::print(stderr, "rulec: give rule files or folders, or one bundle with -b (not both)\n");
+  if (!args.paths.empty() && !args.bundle.empty()) {
+    fmt::print(stderr, "rulec: give rule files or folders, or one bundle with -b, not both\n");
     return exit_usage;
   }
   if (args.facts.empty() == args.batch.empty()) {
@@ -193,7 +193,9 @@ int run_eval(const EvalArgs& args) {
 Command add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand("eval", "Decide: evaluate rules against a facts document");
-  cmd->add_option("paths", args->paths, "Rule files, or folders searched recursively for *.rules");
+  cmd->add_option("paths", args->paths,
+                  "Rule files, or folders searched recursively for *.rules (default: the shipped "
+                  "AI-governance packs built into rulec)");
   cmd->add_option("-b,--bundle", args->bundle, "A compiled bundle (.rbc) instead of rule files");
   cmd->add_option("--facts", args->facts, "The facts document (JSON)");
   cmd->add_option("--batch", args->batch,
@@ -212,6 +214,7 @@ Command add_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"deny", "review"}));
   cmd->footer(
       "Examples:\n"
+      "  rulec eval --facts workload.json --format text     the shipped AI-governance packs\n"
       "  rulec eval rules/ --facts workload.json --explain\n"
       "  rulec eval -b governance.rbc --facts workload.json --format text --fail-on deny\n"
       "  rulec eval -b governance.rbc --batch workloads.jsonl --jobs 4 > decisions.jsonl\n"

@@ -13,6 +13,7 @@
 #include "lang/frontend.hpp"
 #include "lang/render.hpp"
 #include "runtime/bundle.hpp"
+#include "tools/packs/packs.hpp"
 
 namespace precept::rulec {
 
@@ -82,7 +83,16 @@ bool read_bundle_file(const std::string& path, runtime::Image& image) {
 std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
                                                         const std::string& bundle) {
   runtime::Image image;
-  if (!bundle.empty()) {
+  if (paths.empty() && bundle.empty()) {
+    // The shipped packs, compiled into rulec at build time.
+    std::string error = runtime::read_bundle(packs::bundle_bytes(), image);
+    if (!error.empty()) {
+      fmt::print(stderr,
+                 "rulec: internal error: the built-in rule packs are not a valid bundle: {}\n",
+                 error);
+      return nullptr;
+    }
+  } else if (!bundle.empty()) {
     if (!read_bundle_file(bundle, image)) return nullptr;
   } else if (!compile_paths(paths, "rules", image)) {
     return nullptr;

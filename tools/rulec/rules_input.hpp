@@ -20,7 +20,8 @@ bool compile_paths(const std::vector<std::string>& paths, const std::string& nam
 // Reads a bundle file into `image` (framing checked, not yet verified).
 bool read_bundle_file(const std::string& path, runtime::Image& image);
 
-// A verified executable from rule paths or a bundle (exactly one of them).
+// A verified executable from rule paths or a bundle (at most one of them);
+// with neither, the shipped rule packs built into rulec.
 std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
                                                         const std::string& bundle);
 
