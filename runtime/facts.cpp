@@ -12,6 +12,10 @@
 // nested non-empty levels.
 #include "runtime/facts.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "runtime/facts_json.hpp"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -935,6 +939,13 @@ bool FactLoader::load(std::string_view json_text, Facts& out, std::string& error
     // parse() copies the text into the parser's own padded buffer, reused
     // from one document to the next.
     if (auto code = im.parser.parse(json_text.data(), json_text.size()).get(document)) {
+      if (code == simdjson::NUMBER_ERROR || code == simdjson::NUMBER_OUT_OF_RANGE) {
+        // An integer beyond 64 bits is valid JSON (a FLOP count written out,
+        // 10^25): simdjson refuses it, nlohmann reads it as a double. Rare,
+        // so the slow path is fine.
+        nlohmann::json parsed = nlohmann::json::parse(json_text, nullptr, false);
+        if (!parsed.is_discarded()) return load_facts(*exe_, parsed, out, error, im.limits);
+      }
       error = not_json(json_text, code, im.depth);
       return false;
     }
