@@ -46,6 +46,22 @@ const char* to_string(Severity severity) {
   return "invalid";
 }
 
+const char* to_string(EffectKind kind) {
+  switch (kind) {
+    case EffectKind::deny:
+      return "deny";
+    case EffectKind::review:
+      return "review";
+    case EffectKind::warn:
+      return "warn";
+    case EffectKind::require:
+      return "require";
+    case EffectKind::raise:
+      return "raise";
+  }
+  return "?";
+}
+
 const char* to_string(ErrorEntry::Kind kind) {
   switch (kind) {
     case ErrorEntry::Kind::input:

@@ -19,6 +19,7 @@ namespace precept::runtime {
 enum class Outcome : std::uint8_t { allow, review, deny, indeterminate };
 const char* to_string(Outcome);
 const char* to_string(Severity);
+const char* to_string(EffectKind);  // deny, review, warn, require, raise
 
 // A `for` variable of a fired instance: the fact path of its element
 // (`data[2]`) or, for an element of a computed collection, its JSON value.

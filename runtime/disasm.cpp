@@ -4,6 +4,8 @@
 // so a hostile image cannot make it recurse or print without end.
 #include "runtime/disasm.hpp"
 
+#include "runtime/decision.hpp"
+
 #include <fmt/format.h>
 #include <string_view>
 #include <vector>
@@ -26,37 +28,6 @@ std::string_view op_name(Op op) {
   return name;
 }
 
-std::string_view severity_name(Severity s) {
-  switch (s) {
-    case Severity::info:
-      return "info";
-    case Severity::low:
-      return "low";
-    case Severity::medium:
-      return "medium";
-    case Severity::high:
-      return "high";
-    case Severity::critical:
-      return "critical";
-  }
-  return "?";
-}
-
-std::string_view effect_name(EffectKind k) {
-  switch (k) {
-    case EffectKind::deny:
-      return "deny";
-    case EffectKind::review:
-      return "review";
-    case EffectKind::warn:
-      return "warn";
-    case EffectKind::require:
-      return "require";
-    case EffectKind::raise:
-      return "raise";
-  }
-  return "?";
-}
 
 std::string_view join_name(Join j) {
   switch (j) {
@@ -351,7 +322,7 @@ class Disassembler {
     for (std::size_t i = 0; i < image_.rules.size(); ++i) {
       const RuleDesc& rule = image_.rules[i];
       std::string where = loc(rule.loc);
-      line("  {} {} severity {}{}", i, rule.id, severity_name(rule.severity),
+      line("  {} {} severity {}{}", i, rule.id, to_string(rule.severity),
            where.empty() ? "" : " ; " + where);
       line("    function {}", function_name(rule.function));
       if (!rule.title.empty()) line("    title {}", quoted(rule.title));
@@ -367,7 +338,7 @@ class Disassembler {
   std::string effect(const RuleDesc& rule, std::size_t index, bool keys) const {
     if (index >= rule.effects.size()) return fmt::format("effect#{}?", index);
     const EffectDesc& e = rule.effects[index];
-    std::string text(effect_name(e.kind));
+    std::string text(to_string(e.kind));
     if (e.kind == EffectKind::require) text += " " + e.obligation;
     if (e.kind == EffectKind::require && keys) {
       for (std::size_t k = 0; k < e.with_keys.size(); ++k) {
