@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include "runtime/date.hpp"
@@ -103,53 +105,61 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
     start = end + 1;
   }
 
-  std::vector<std::string> results(lines.size());
-  std::vector<char> failed(lines.size(), 0);
-  std::vector<runtime::Outcome> outcomes(lines.size(), runtime::Outcome::allow);
+  // Blocks of lines: each is decided across the threads, then written in
+  // order, so memory stays bounded however long the input is.
+  constexpr std::size_t block = 4096;
   unsigned jobs = std::max(1u, std::min<unsigned>(args.jobs, static_cast<unsigned>(lines.size())));
-  auto work = [&](std::size_t from, std::size_t to) {
-    Worker worker(exe);
-    std::string problem;
-    for (std::size_t i = from; i < to; ++i) {
-      if (!worker.loader.load(lines[i], worker.facts, problem)) {
-        std::string message = fmt::format("line {}: {}", line_numbers[i], problem);
-        results[i] = "{\"error\":";
-        runtime::append_json_string(results[i], message);
-        results[i] += "}";
-        failed[i] = 1;
-        continue;
-      }
-      worker.vm.evaluate(worker.facts, options, worker.decision);
-      results[i] = runtime::to_json(worker.decision, exe->image());
-      outcomes[i] = worker.decision.outcome;
-    }
-  };
-  if (jobs <= 1) {
-    work(0, lines.size());
-  } else {
-    std::vector<std::thread> threads;
-    std::size_t chunk = (lines.size() + jobs - 1) / jobs;
-    for (unsigned j = 0; j < jobs; ++j) {
-      std::size_t from = j * chunk;
-      std::size_t to = std::min(lines.size(), from + chunk);
-      if (from >= to) break;
-      threads.emplace_back(work, from, to);
-    }
-    for (std::thread& t : threads) t.join();
-  }
-
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned j = 0; j < jobs; ++j) workers.push_back(std::make_unique<Worker>(exe));
+  std::vector<std::string> results(std::min(block, lines.size()));
+  std::vector<char> failed(results.size(), 0);
+  std::vector<runtime::Outcome> outcomes(results.size(), runtime::Outcome::allow);
   std::string output;
   bool any_failed = false;
   bool gate = false;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    output += results[i];
-    output.push_back('\n');
-    if (output.size() > (1u << 20)) {
-      std::fwrite(output.data(), 1, output.size(), stdout);
-      output.clear();
+  for (std::size_t start = 0; start < lines.size(); start += block) {
+    std::size_t count = std::min(block, lines.size() - start);
+    auto work = [&](Worker& worker, std::size_t from, std::size_t to) {
+      std::string problem;
+      for (std::size_t k = from; k < to; ++k) {
+        std::size_t i = start + k;
+        failed[k] = 0;
+        if (!worker.loader.load(lines[i], worker.facts, problem)) {
+          std::string message = fmt::format("line {}: {}", line_numbers[i], problem);
+          results[k] = "{\"error\":";
+          runtime::append_json_string(results[k], message);
+          results[k] += "}";
+          failed[k] = 1;
+          continue;
+        }
+        worker.vm.evaluate(worker.facts, options, worker.decision);
+        results[k] = runtime::to_json(worker.decision, exe->image());
+        outcomes[k] = worker.decision.outcome;
+      }
+    };
+    if (jobs <= 1) {
+      work(*workers[0], 0, count);
+    } else {
+      std::vector<std::thread> threads;
+      std::size_t chunk = (count + jobs - 1) / jobs;
+      for (unsigned j = 0; j < jobs; ++j) {
+        std::size_t from = j * chunk;
+        std::size_t to = std::min(count, from + chunk);
+        if (from >= to) break;
+        threads.emplace_back(work, std::ref(*workers[j]), from, to);
+      }
+      for (std::thread& t : threads) t.join();
     }
-    any_failed = any_failed || failed[i];
-    gate = gate || (!failed[i] && gate_fails(args.fail_on, outcomes[i]));
+    for (std::size_t k = 0; k < count; ++k) {
+      output += results[k];
+      output.push_back('\n');
+      if (output.size() > (1u << 20)) {
+        std::fwrite(output.data(), 1, output.size(), stdout);
+        output.clear();
+      }
+      any_failed = any_failed || failed[k];
+      gate = gate || (!failed[k] && gate_fails(args.fail_on, outcomes[k]));
+    }
   }
   std::fwrite(output.data(), 1, output.size(), stdout);
   std::fflush(stdout);
