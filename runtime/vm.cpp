@@ -29,9 +29,11 @@ enum class Kleene : std::uint8_t { false_, true_, unknown };
 
 enum class InstanceState : std::uint8_t { fired = 0, not_fired = 1, undetermined = 2 };
 
-// Stops the dispatch loop when the fuel runs out.
+// Stops the dispatch loop when a limit is hit: the fuel runs out, or the
+// decision would hold more entries than allowed.
 struct OutOfFuel {
   std::uint32_t pc = 0;  // the instruction it stopped before
+  bool entries = false;  // the entry limit, not the fuel
 };
 
 }  // namespace
@@ -363,7 +365,8 @@ struct Vm::State {
   }
   bool is_top_member(const Value& v) const {
     const Schema& schema = exe->schema();
-    return v.aux < schema.enums.size() && v.i + 1 == static_cast<std::int64_t>(schema.enums[v.aux].members.size());
+    return v.aux < schema.enums.size() &&
+           v.i + 1 == static_cast<std::int64_t>(schema.enums[v.aux].members.size());
   }
   std::string_view member_name(const Value& v) const {
     const Schema& schema = exe->schema();
@@ -553,12 +556,14 @@ struct Vm::State {
   // an error, like an integer overflow (it would otherwise compare as an
   // ordinary value and print as null).
   Value finite(double r, std::uint32_t pc) {
-    if (!std::isfinite(r)) return failed(pc, "number overflow: the result is outside the range of a number");
+    if (!std::isfinite(r))
+      return failed(pc, "number overflow: the result is outside the range of a number");
     return Value::number(r);
   }
   Value too_long(std::uint32_t pc, std::size_t size) {
     error(ErrorEntry::Kind::limit, pc,
-          fmt::format("a string of {} bytes would exceed the limit of {} bytes", size, max_string_bytes));
+          fmt::format("a string of {} bytes would exceed the limit of {} bytes", size,
+                      max_string_bytes));
     return Value::unknown();
   }
 
@@ -775,7 +780,10 @@ struct Vm::State {
     return bindings;
   }
 
-  void emit(std::uint32_t effect, const Value* values, std::uint32_t count) {
+  void emit(std::uint32_t effect, const Value* values, std::uint32_t count, std::uint32_t pc) {
+    std::size_t entries = out->violations.size() + out->reviews.size() + out->warnings.size() +
+                          out->obligations.size();
+    if (entries >= options->max_entries) throw OutOfFuel{pc, true};
     const RuleDesc& r = exe->image().rules[rule];
     const EffectDesc& desc = r.effects[effect];
     EffectEntry entry;
@@ -1208,7 +1216,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         break;
       case Op::emit: {
         const Value* from = stack.data() + stack.size() - in.b;
-        emit(in.a, from, in.b);
+        emit(in.a, from, in.b, at);
         stack.resize(stack.size() - in.b);
         break;
       }
@@ -1273,6 +1281,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   }
 
   bool out_of_fuel = false;
+  bool too_many_entries = false;
   std::uint32_t fuel_stop = 0;
   try {
     for (const OutputDesc& o : image.outputs) s.run(o.function, false);
@@ -1282,6 +1291,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
     }
   } catch (const OutOfFuel& stop) {
     out_of_fuel = true;
+    too_many_entries = stop.entries;
     fuel_stop = stop.pc;
   }
 
@@ -1289,9 +1299,15 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
     ErrorEntry e;
     e.kind = ErrorEntry::Kind::limit;
     e.at = s.place(fuel_stop);
-    e.message = fmt::format(
-        "evaluation stopped after {} instructions (the fuel limit); the decision is incomplete",
-        options.fuel);
+    e.message = too_many_entries
+                    ? fmt::format(
+                          "evaluation stopped at {} entries (violations, reviews, warnings and "
+                          "obligations; the entry limit); the decision is incomplete",
+                          options.max_entries)
+                    : fmt::format(
+                          "evaluation stopped after {} instructions (the fuel limit); the "
+                          "decision is incomplete",
+                          options.fuel);
     out.errors.push_back(std::move(e));
     out.complete = false;
   }

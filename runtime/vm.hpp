@@ -26,6 +26,9 @@ struct EvalOptions {
   std::int64_t now = 0;  // now(), in days since 1970-01-01
   std::uint64_t fuel =
       50'000'000;  // instructions per evaluation; past it: a limit error, outcome indeterminate
+  // Entries (violations, reviews, warnings, obligations) per decision; past
+  // it: a limit error, outcome indeterminate (memory stays bounded).
+  std::size_t max_entries = 100'000;
 };
 
 class Vm {

@@ -71,6 +71,8 @@ expect 2 "facts that are not JSON" -- "$rulec" eval "$example" --facts "$scratch
 contains "$scratch/err" "bad.json" "the error names the file"
 printf '[1, 2]' >"$scratch/array.json"
 expect 2 "facts that are not an object" -- "$rulec" eval "$example" --facts "$scratch/array.json"
+expect 2 "an endless facts file" -- "$rulec" eval "$example" --facts /dev/zero
+contains "$scratch/err" "is larger than" "an endless file is refused at the facts limit"
 expect 2 "missing facts file" -- "$rulec" eval "$example" --facts "$scratch/none.json"
 expect 2 "both rules and a bundle" -- "$rulec" eval "$example" -b "$scratch/a.rbc" --facts "$deny_facts"
 expect 2 "bad --now" -- "$rulec" eval "$example" --facts "$deny_facts" --now 2026-02-30

@@ -210,6 +210,15 @@ rule many { for a in items for b in items when a.name == b.name then warn "same"
   CHECK(decision.warnings.size() == 200 * 200);
   CHECK(decision.errors.empty());
 
+  options.max_entries = 1'000;
+  vm.evaluate(facts, options, decision);
+  CHECK(decision.outcome == runtime::Outcome::indeterminate);
+  CHECK(decision.warnings.size() == 1'000);
+  REQUIRE(decision.errors.size() == 1);
+  CHECK(decision.errors[0].kind == runtime::ErrorEntry::Kind::limit);
+  CHECK(decision.errors[0].message.find("entry limit") != std::string::npos);
+
+  options.max_entries = 100'000;
   options.fuel = 10'000;
   vm.evaluate(facts, options, decision);
   CHECK(decision.outcome == runtime::Outcome::indeterminate);

@@ -50,6 +50,10 @@ bool gate_fails(const std::string& fail_on, runtime::Outcome outcome) {
   return fail_on == "review" && outcome == Outcome::review;
 }
 
+// A JSON Lines batch is read whole; each line is a facts document with its
+// own limit.
+constexpr std::size_t max_batch_bytes = std::size_t{4} << 30;
+
 // One worker's reusable state: a loader, a VM and buffers.
 struct Worker {
   explicit Worker(const std::shared_ptr<const runtime::Executable>& exe) : loader(exe), vm(exe) {}
@@ -63,7 +67,7 @@ int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Execut
                const runtime::EvalOptions& options) {
   std::string text;
   std::string error;
-  if (!read_file(args.facts, text, error)) {
+  if (!read_file(args.facts, text, error, runtime::FactLimits{}.max_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }
@@ -87,7 +91,7 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
               const runtime::EvalOptions& options) {
   std::string text;
   std::string error;
-  if (!read_file(args.batch, text, error)) {
+  if (!read_file(args.batch, text, error, max_batch_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }

@@ -17,19 +17,30 @@
 
 namespace precept::rulec {
 
-bool read_file(const std::string& path, std::string& text, std::string& error) {
+bool read_file(const std::string& path, std::string& text, std::string& error,
+               std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Read at most one byte past the limit, so a huge file, a FIFO or
+  // /dev/zero is refused without being read whole.
+  text.clear();
+  char chunk[1 << 16];
+  while (in && text.size() <= max_bytes) {
+    in.read(chunk, sizeof chunk);
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
     error = fmt::format("cannot read `{}`", path);
     return false;
   }
-  text = std::move(buffer).str();
+  if (text.size() > max_bytes) {
+    error = fmt::format("`{}` is larger than {} bytes, the limit for this input", path, max_bytes);
+    text.clear();
+    return false;
+  }
   return true;
 }
 
@@ -68,7 +79,7 @@ bool compile_paths(const std::vector<std::string>& paths, const std::string& nam
 bool read_bundle_file(const std::string& path, runtime::Image& image) {
   std::string bytes;
   std::string error;
-  if (!read_file(path, bytes, error)) {
+  if (!read_file(path, bytes, error, runtime::max_bundle_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return false;
   }

@@ -25,7 +25,9 @@ bool read_bundle_file(const std::string& path, runtime::Image& image);
 std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
                                                         const std::string& bundle);
 
-// Reads a whole file; false with `error` set (naming the file) on failure.
-bool read_file(const std::string& path, std::string& text, std::string& error);
+// Reads a whole file of at most `max_bytes`; false with `error` set (naming
+// the file) when it cannot be read or is larger.
+bool read_file(const std::string& path, std::string& text, std::string& error,
+               std::size_t max_bytes);
 
 }  // namespace precept::rulec
