@@ -1,5 +1,7 @@
 #include "lang/ast.hpp"
 
+#include "runtime/decision.hpp"
+
 namespace precept::lang {
 
 std::string DottedName::str() const {
@@ -65,44 +67,37 @@ const char* to_string(BinaryOp op) {
 
 const char* to_string(AggKind kind) {
   switch (kind) {
-    case AggKind::count: return "count";
-    case AggKind::sum: return "sum";
-    case AggKind::max: return "max";
-    case AggKind::min: return "min";
+    case AggKind::count:
+      return "count";
+    case AggKind::sum:
+      return "sum";
+    case AggKind::max:
+      return "max";
+    case AggKind::min:
+      return "min";
   }
   return "aggregate";
 }
 
+// The AST's severities and effect kinds are the runtime's, member for member
+// (the compiler converts them with a cast), so the runtime's names serve both.
+static_assert(static_cast<int>(RuleSeverity::info) == static_cast<int>(runtime::Severity::info) &&
+              static_cast<int>(RuleSeverity::critical) ==
+                  static_cast<int>(runtime::Severity::critical));
+static_assert(static_cast<int>(EffectKind::deny) == static_cast<int>(runtime::EffectKind::deny) &&
+              static_cast<int>(EffectKind::review) ==
+                  static_cast<int>(runtime::EffectKind::review) &&
+              static_cast<int>(EffectKind::warn) == static_cast<int>(runtime::EffectKind::warn) &&
+              static_cast<int>(EffectKind::require) ==
+                  static_cast<int>(runtime::EffectKind::require) &&
+              static_cast<int>(EffectKind::raise) == static_cast<int>(runtime::EffectKind::raise));
+
 const char* to_string(RuleSeverity severity) {
-  switch (severity) {
-    case RuleSeverity::info:
-      return "info";
-    case RuleSeverity::low:
-      return "low";
-    case RuleSeverity::medium:
-      return "medium";
-    case RuleSeverity::high:
-      return "high";
-    case RuleSeverity::critical:
-      return "critical";
-  }
-  return "?";
+  return runtime::to_string(static_cast<runtime::Severity>(severity));
 }
 
 const char* to_string(EffectKind kind) {
-  switch (kind) {
-    case EffectKind::deny:
-      return "deny";
-    case EffectKind::review:
-      return "review";
-    case EffectKind::warn:
-      return "warn";
-    case EffectKind::require:
-      return "require";
-    case EffectKind::raise:
-      return "raise";
-  }
-  return "?";
+  return runtime::to_string(static_cast<runtime::EffectKind>(kind));
 }
 
 }  // namespace precept::lang

@@ -695,6 +695,7 @@ class Compiler {
     desc.id = rule.id;
     desc.title = r.title.value_or("");
     desc.cites = r.cites;
+    // The AST enums match the runtime's member for member (checked in ast.cpp).
     desc.severity = static_cast<rt::Severity>(r.severity.value_or(RuleSeverity::medium));
     FunctionBuilder fb(image_, sources_, files_, "rule " + rule.id, 0);
     desc.loc = fb.loc(rule.decl->span);

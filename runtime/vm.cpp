@@ -331,19 +331,12 @@ struct Vm::State {
 
   // ------------------------------------------------------------ text ---
 
+  // A value as message text: strings, dates and enum members as they read,
+  // everything else as its JSON.
   void append_text(std::string& text, const Value& v) const {
     switch (v.tag) {
       case Tag::string:
         text.append(v.str());
-        break;
-      case Tag::boolean:
-        text += v.b ? "true" : "false";
-        break;
-      case Tag::integer:
-        text += fmt::format("{}", v.i);
-        break;
-      case Tag::number:
-        append_json_number(text, v.d);
         break;
       case Tag::date:
         text += format_iso_date(v.i);
@@ -354,12 +347,13 @@ struct Vm::State {
       case Tag::none:
         text += "none";
         break;
-      case Tag::list:
-      case Tag::record:
-        append_json(text, v);
+      case Tag::unknown:
+      case Tag::missing:
+      case Tag::empty:
+        text += "unknown";
         break;
       default:
-        text += "unknown";
+        append_json(text, v);
         break;
     }
   }
