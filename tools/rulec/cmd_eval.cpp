@@ -219,7 +219,7 @@ Command add_eval_command(CLI::App& app) {
   cmd->add_option("--now", args->now,
                   "The evaluation date for now() (YYYY-MM-DD; default: today, UTC)");
   cmd->add_flag("--explain", args->explain,
-                "List the fact values each rule's condition read (`because`)");
+                "List the facts each rule instance read to decide, with their values (`because`)");
   cmd->add_option("--format", args->format, "Output: json, or text for people")
       ->check(CLI::IsMember({"json", "text"}));
   cmd->add_option(
