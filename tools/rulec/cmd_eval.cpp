@@ -3,19 +3,18 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <functional>
 #include <memory>
 #include <thread>
 
-#include "runtime/date.hpp"
 #include "runtime/decision.hpp"
 #include "runtime/facts.hpp"
 #include "runtime/json_text.hpp"
 #include "runtime/vm.hpp"
 #include "tools/rulec/command.hpp"
+#include "tools/rulec/eval_clock.hpp"
+#include "tools/rulec/json_lines.hpp"
 #include "tools/rulec/rules_input.hpp"
 
 namespace precept::rulec {
@@ -33,13 +32,6 @@ struct EvalArgs {
   bool explain = false;
   unsigned jobs = 1;
 };
-
-// Today's date in UTC: the only place rulec reads the clock, so a decision
-// is reproducible by passing the same --now.
-std::int64_t today() {
-  auto now = std::chrono::system_clock::now();
-  return std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24;
-}
 
 // Whether the gate fails: `deny` fails on deny and on indeterminate (a deny
 // may be hiding behind a missing fact); `review` also fails on review.
@@ -95,19 +87,7 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
     fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }
-  std::vector<std::string_view> lines;
-  std::vector<std::size_t> line_numbers;
-  for (std::size_t start = 0, number = 1; start < text.size(); ++number) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") != std::string_view::npos) {
-      lines.push_back(line);
-      line_numbers.push_back(number);
-    }
-    start = end + 1;
-  }
+  std::vector<JsonLine> lines = split_json_lines(text);
 
   // Blocks of lines: each is decided across the threads, then written in
   // order, so memory stays bounded however long the input is.
@@ -128,8 +108,8 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
       for (std::size_t k = from; k < to; ++k) {
         std::size_t i = start + k;
         failed[k] = 0;
-        if (!worker.loader.load(lines[i], worker.facts, problem)) {
-          std::string message = fmt::format("line {}: {}", line_numbers[i], problem);
+        if (!worker.loader.load(lines[i].text, worker.facts, problem)) {
+          std::string message = fmt::format("line {}: {}", lines[i].number, problem);
           results[k] = "{\"error\":";
           runtime::append_json_string(results[k], message);
           results[k] += "}";
@@ -188,15 +168,9 @@ int run_eval(const EvalArgs& args) {
   }
   runtime::EvalOptions options;
   options.explain = args.explain;
-  options.now = today();
-  if (!args.now.empty()) {
-    auto days = runtime::parse_iso_date(args.now);
-    if (!days) {
-      fmt::print(stderr, "rulec: --now `{}` is not a date; write YYYY-MM-DD\n", args.now);
-      return exit_usage;
-    }
-    options.now = *days;
-  }
+  auto now = evaluation_date(args.now);
+  if (!now) return exit_usage;
+  options.now = *now;
   auto exe = load_program(args.paths, args.bundle);
   if (exe == nullptr) return exit_usage;
   return args.batch.empty() ? run_single(args, exe, options) : run_batch(args, exe, options);

@@ -29,5 +29,6 @@ Command add_build_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 Command add_disasm_command(CLI::App& app);
 Command add_test_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
 
 }  // namespace precept::rulec

@@ -1,5 +1,5 @@
 // rulec: the Precept rule compiler and tool (check, build, eval, test,
-// disasm; bench follows).
+// disasm, bench).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       add_eval_command(app),
       add_test_command(app),
       add_disasm_command(app),
+      add_bench_command(app),
   };
 
   try {
