@@ -2,6 +2,8 @@
 // docs/bytecode.md for the shape of the code it emits).
 #include "lang/compiler.hpp"
 
+#include "lang/compile_guards.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -235,6 +237,16 @@ class Compiler {
     auto slot = static_cast<std::uint32_t>(f - record->fields.data());
     image_.schema.records[record_index(record)].fields[slot].read = true;
     return slot;
+  }
+
+  // Rules with the same guard share it (variants of one rule often do).
+  std::uint32_t add_guard(rt::Guard guard) {
+    std::string key;
+    for (const rt::FieldRef& f : guard.path) key += fmt::format("{}.{}/", f.record, f.field);
+    for (const std::string& text : guard.strings) key += fmt::format("{}:{}", text.size(), text);
+    auto [it, added] = guard_index_.emplace(std::move(key), image_.guards.size());
+    if (added) image_.guards.push_back(std::move(guard));
+    return static_cast<std::uint32_t>(it->second);
   }
 
   // -------------------------------------------------------- constants ---
@@ -707,6 +719,10 @@ class Compiler {
       if (effect.kind == EffectKind::raise) d.output = output_index(effect.output_ref.decl);
       desc.effects.push_back(std::move(d));
     }
+    for (rt::Guard& guard :
+         derive_guards(r, program_, [this](const Type* t) { return record_index(t); })) {
+      desc.guards.push_back(add_guard(std::move(guard)));
+    }
     bool raises = std::any_of(r.effects.begin(), r.effects.end(),
                               [](const Effect& e) { return e.kind == EffectKind::raise; });
     auto rule_index = static_cast<std::uint32_t>(image_.rules.size());
@@ -839,6 +855,7 @@ class Compiler {
   std::unordered_map<const Type*, std::uint32_t> type_index_;
   std::unordered_map<const Type*, std::uint32_t> enum_index_;
   std::unordered_map<const Type*, std::uint32_t> record_index_;
+  std::unordered_map<std::string, std::size_t> guard_index_;
   std::unordered_map<std::string, std::uint32_t> constant_index_;
   std::unordered_map<const Decl*, std::uint32_t> def_index_;
 };

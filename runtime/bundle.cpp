@@ -264,8 +264,10 @@ constexpr std::size_t instr_min = 1 + 4 + 4;
 constexpr std::size_t loc_min = 3 * 4;
 constexpr std::size_t binding_min = string_min + 4;
 constexpr std::size_t effect_min = 1 + string_min + 4 + 4;
-constexpr std::size_t rule_min = 3 * string_min + 1 + loc_min + 4 + 4 + 4;
+constexpr std::size_t rule_min = 3 * string_min + 1 + loc_min + 4 + 4 + 4 + 4;
 constexpr std::size_t output_min = string_min + 4 + 1 + 4;
+constexpr std::size_t guard_min = 4 + 4;
+constexpr std::size_t field_ref_min = 4 + 4;
 
 SourceLoc read_loc(Reader& r) {
   SourceLoc loc;
@@ -363,6 +365,8 @@ void read_rule(Reader& r, RuleDesc& rule) {
     e.output = r.u32("effect output");
   });
   rule.function = r.u32("rule function");
+  r.vec(rule.guards, "guard count", 4,
+        [&](std::uint32_t& g, std::uint32_t) { g = r.u32("rule guard"); });
 }
 
 }  // namespace
@@ -441,12 +445,20 @@ std::string write_bundle(const Image& image) {
       w.u32(e.output);
     });
     w.u32(rule.function);
+    w.vec(rule.guards, [&](std::uint32_t g) { w.u32(g); });
   });
   w.vec(image.outputs, [&](const OutputDesc& o) {
     w.str(o.id);
     w.u32(o.type);
     w.enum_byte(o.join);
     w.u32(o.function);
+  });
+  w.vec(image.guards, [&](const Guard& g) {
+    w.vec(g.path, [&](const FieldRef& f) {
+      w.u32(f.record);
+      w.u32(f.field);
+    });
+    w.vec(g.strings, [&](const std::string& s) { w.str(s); });
   });
 
   Sha256Digest digest = sha256(w.out());
@@ -520,9 +532,17 @@ std::string read_bundle(std::string_view bytes, Image& out) {
     o.join = r.enum_byte<Join>("join", joins);
     o.function = r.u32("output function");
   });
+  r.vec(image.guards, "guard count", guard_min, [&](Guard& g, std::uint32_t i) {
+    Reader::Scope scope(r, "guard", i);
+    r.vec(g.path, "guard path length", field_ref_min, [&](FieldRef& f, std::uint32_t) {
+      f.record = r.u32("guard record");
+      f.field = r.u32("guard field");
+    });
+    read_string_list(r, g.strings, "guard string");
+  });
   if (r.ok() && r.remaining() != 0) {
     r.fail(r.offset(), "",
-           fmt::format("{} bytes of trailing data after the outputs", r.remaining()));
+           fmt::format("{} bytes of trailing data after the guards", r.remaining()));
   }
   if (!r.ok()) return r.error();
   out = std::move(image);

@@ -18,7 +18,7 @@ namespace precept::runtime {
 
 inline constexpr char bundle_magic[8] = {'P', 'R', 'E', 'C', 'E', 'P', 'T', '\0'};
 // 2: `pop` removed from the opcode table (opcodes after it renumbered).
-inline constexpr std::uint32_t bundle_format_version = 2;
+inline constexpr std::uint32_t bundle_format_version = 3;
 inline constexpr std::size_t max_bundle_bytes = 256u << 20;
 
 std::string write_bundle(const Image& image);

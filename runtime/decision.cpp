@@ -80,14 +80,46 @@ void Decision::clear() {
   outcome = Outcome::allow;
   complete = true;
   explained = false;
+  for (OutputEntry& o : outputs) spare_outputs_.push_back(std::move(o));
   outputs.clear();
-  violations.clear();
-  reviews.clear();
-  warnings.clear();
-  obligations.clear();
+  for (auto* entries : {&violations, &reviews, &warnings, &obligations}) {
+    for (EffectEntry& e : *entries) spare_effects_.push_back(std::move(e));
+    entries->clear();
+  }
   missing.clear();
   errors.clear();
   rule_counts.clear();
+}
+
+void Decision::reset_outputs(std::size_t count) {
+  outputs.clear();
+  while (outputs.size() < count) {
+    if (spare_outputs_.empty()) {
+      outputs.emplace_back();
+    } else {
+      outputs.push_back(std::move(spare_outputs_.back()));
+      spare_outputs_.pop_back();
+    }
+  }
+}
+
+EffectEntry Decision::take_effect() {
+  if (spare_effects_.empty()) {
+    // Pooled entries change places between decisions: room for a typical
+    // message up front keeps a longer message from reallocating later.
+    EffectEntry e;
+    e.message.reserve(160);
+    return e;
+  }
+  EffectEntry e = std::move(spare_effects_.back());
+  spare_effects_.pop_back();
+  // clear() keeps each string's and vector's capacity for the new contents.
+  e.message.clear();
+  e.has_message = true;
+  e.bindings.clear();
+  e.because.clear();
+  e.fields.clear();
+  return e;
 }
 
 namespace {

@@ -86,7 +86,18 @@ struct Decision {
   std::vector<ErrorEntry> errors;
   std::vector<RuleCounts> rule_counts;  // Image::rules order
 
+  // Forgets the decision but keeps its memory: the entries' strings and
+  // vectors wait in a pool for the next decision made into this object, so
+  // a Decision reused from one evaluation to the next stops allocating.
   void clear();
+  // An empty entry for the VM to fill, reusing a pooled one when it can.
+  EffectEntry take_effect();
+  // `count` output entries for the VM to fill, pooled ones first.
+  void reset_outputs(std::size_t count);
+
+ private:
+  std::vector<EffectEntry> spare_effects_;
+  std::vector<OutputEntry> spare_outputs_;
 };
 
 // The JSON form (docs/decisions.md): one line without `pretty`, two-space

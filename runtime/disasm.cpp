@@ -331,7 +331,30 @@ class Disassembler {
       for (std::size_t e = 0; e < rule.effects.size(); ++e) {
         line("    effect {} {}", e, effect(rule, e, true));
       }
+      for (std::uint32_t g : rule.guards) line("    guard {}", guard(g));
     }
+  }
+
+  // `data.tags has "pii"`: the field path (through records) and its strings.
+  std::string guard(std::uint32_t index) const {
+    if (index >= image_.guards.size()) return fmt::format("guard#{}?", index);
+    const Guard& g = image_.guards[index];
+    std::string text;
+    for (const FieldRef& step : g.path) {
+      if (!text.empty()) text += '.';
+      const auto& records = image_.schema.records;
+      text += step.record < records.size() && step.field < records[step.record].fields.size()
+                  ? records[step.record].fields[step.field].name
+                  : "?";
+    }
+    text += " has ";
+    constexpr std::size_t shown = 5;
+    for (std::size_t i = 0; i < g.strings.size() && i < shown; ++i) {
+      if (i > 0) text += " or ";
+      text += quoted(g.strings[i]);
+    }
+    if (g.strings.size() > shown) text += fmt::format(" or {} more", g.strings.size() - shown);
+    return text;
   }
 
   // An effect by kind, obligation and (in the rules section) its `with` keys.

@@ -1,8 +1,37 @@
 #include "runtime/executable.hpp"
 
+#include <bit>
+
+#include "runtime/hash.hpp"
 #include "runtime/verifier.hpp"
 
 namespace precept::runtime {
+
+namespace {
+
+// Below this many items a scan is as fast as hashing the probe.
+constexpr std::uint32_t lookup_min_items = 8;
+
+// A lookup table for a collection whose items are all strings, or null.
+const StringLookup* build_lookup(Arena& arena, const Value* items, std::uint32_t count) {
+  if (count < lookup_min_items) return nullptr;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    if (items[k].tag != Tag::string) return nullptr;
+  }
+  const std::uint32_t size = std::bit_ceil(count * 2);
+  std::uint32_t* slots = arena.allocate<std::uint32_t>(size);
+  std::fill(slots, slots + size, 0u);
+  for (std::uint32_t k = 0; k < count; ++k) {
+    std::uint64_t at = hash_bytes(items[k].str()) & (size - 1);
+    while (slots[at] != 0) at = (at + 1) & (size - 1);
+    slots[at] = k + 1;
+  }
+  auto* lookup = arena.allocate<StringLookup>(1);
+  *lookup = StringLookup{slots, size - 1};
+  return lookup;
+}
+
+}  // namespace
 
 std::shared_ptr<const Executable> Executable::make(Image image, std::string& error) {
   error = verify(image);
@@ -43,13 +72,15 @@ std::shared_ptr<const Executable> Executable::make(Image image, std::string& err
         for (std::size_t k = 0; k < c.elements.size(); ++k)
           items[k] = exe->constants_[c.elements[k]];
         auto* list = exe->arena_.allocate<ListData>(1);
-        *list = ListData{items, static_cast<std::uint32_t>(c.elements.size()), no_index,
-                         c.kind == Constant::Kind::set};
+        const auto count = static_cast<std::uint32_t>(c.elements.size());
+        *list = ListData{items, count, no_index, c.kind == Constant::Kind::set,
+                         build_lookup(exe->arena_, items, count)};
         v = Value::of_list(list);
         break;
       }
     }
   }
+  exe->guards_ = GuardIndex(exe->image_);
   return exe;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/arena.hpp"
+#include "runtime/guard_index.hpp"
 #include "runtime/image.hpp"
 #include "runtime/value.hpp"
 
@@ -26,6 +27,8 @@ class Executable {
   const Image& image() const { return image_; }
   const Schema& schema() const { return image_.schema; }
   const Value& constant(std::uint32_t index) const { return constants_[index]; }
+  const Value* constants() const { return constants_.data(); }
+  const GuardIndex& guards() const { return guards_; }
 
   Executable(const Executable&) = delete;
   Executable& operator=(const Executable&) = delete;
@@ -35,6 +38,7 @@ class Executable {
   Image image_;
   Arena arena_;  // holds the constants' lists
   std::vector<Value> constants_;
+  GuardIndex guards_;
 };
 
 }  // namespace precept::runtime

@@ -32,6 +32,7 @@
 
 #include "runtime/date.hpp"
 #include "runtime/facts_convert.hpp"
+#include "runtime/hash.hpp"
 
 namespace precept::runtime {
 
@@ -43,6 +44,8 @@ void Facts::clear() {
   paths.push_back(PathNode{});  // the root: no parent, no step
   errors.clear();
   arena.reset();
+  std::fill(guard_hits.begin(), guard_hits.end(), 0);
+  std::fill(unclean_fields.begin(), unclean_fields.end(), 0);
 }
 
 std::string Facts::path_text(std::uint32_t path) const {
@@ -69,48 +72,6 @@ std::string Facts::path_text(std::uint32_t path) const {
 namespace detail {
 
 namespace {
-
-std::uint64_t mix(std::uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-// Every byte counts (set members are input: shared prefixes must not
-// collide). Short keys, the common case, take two overlapping loads.
-std::uint64_t hash_bytes(std::string_view text) {
-  const char* p = text.data();
-  const std::size_t n = text.size();
-  auto load64 = [](const char* at) {
-    std::uint64_t v;
-    std::memcpy(&v, at, 8);
-    return v;
-  };
-  auto load32 = [](const char* at) {
-    std::uint32_t v;
-    std::memcpy(&v, at, 4);
-    return std::uint64_t{v};
-  };
-  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-  std::uint64_t a = 0, b = 0;
-  if (n >= 8) {
-    std::size_t i = 0;
-    for (; i + 16 < n; i += 8) h = std::rotl((h ^ load64(p + i)) * 0x9fb21c651e98df25ULL, 29);
-    a = load64(p + i);
-    b = load64(p + n - 8);
-  } else if (n >= 4) {
-    a = load32(p);
-    b = load32(p + n - 4);
-  } else if (n > 0) {
-    a = (std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
-        (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
-        static_cast<unsigned char>(p[n - 1]);
-  }
-  return mix(h ^ a ^ std::rotl(b * 0x9fb21c651e98df25ULL, 31));
-}
 
 std::size_t table_size(std::size_t entries) {
   return std::bit_ceil(std::max<std::size_t>(4, entries * 2));
@@ -341,7 +302,7 @@ std::uint64_t hash_value(const Value& v) {
       payload = 0;
       break;
   }
-  return mix(payload ^ (static_cast<std::uint64_t>(v.tag) << 56));
+  return mix_bits(payload ^ (static_cast<std::uint64_t>(v.tag) << 56));
 }
 
 }  // namespace
@@ -890,6 +851,50 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
   return fmt::format("facts are not valid JSON: {}", simdjson_problem(code));
 }
 
+// simdjson's DOM refuses integers beyond 64 bits (a FLOP count written out,
+// 3.2 × 10^20 as 320000000000000000000), which are valid JSON and which the
+// language reads as numbers. This copies `text` with `.0` after every such
+// integer outside strings, so simdjson reads it as the double it stands
+// for; false when there is none (the error was something else).
+bool widen_big_integers(std::string_view text, std::string& out) {
+  out.clear();
+  bool widened = false;
+  bool in_string = false;
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c < '0' || c > '9') continue;
+    std::size_t end = i;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    const bool integer = end == text.size() || (text[end] != '.' && text[end] != 'e' &&
+                                                text[end] != 'E');
+    // What simdjson accepts: up to UINT64_MAX, and down to INT64_MIN.
+    const bool negative = i > 0 && text[i - 1] == '-';
+    const std::string_view digits = text.substr(i, end - i);
+    const std::string_view largest = negative ? "9223372036854775808" : "18446744073709551615";
+    const bool too_big = digits.size() > largest.size() ||
+                         (digits.size() == largest.size() && digits > largest);
+    if (integer && too_big) {
+      out.append(text.substr(copied, end - copied));
+      out += ".0";
+      copied = end;
+      widened = true;
+    }
+    i = end - 1;
+  }
+  if (widened) out.append(text.substr(copied));
+  return widened;
+}
+
 }  // namespace
 
 struct FactLoader::Impl {
@@ -900,6 +905,7 @@ struct FactLoader::Impl {
   bool allocated = false;
   detail::ConvertScratch scratch;
   std::vector<detail::Converter<SimdjsonAdapter>::FieldSlot> fields;
+  std::string widened;  // the text with big integers made doubles (rare)
 };
 
 FactLoader::FactLoader(std::shared_ptr<const Executable> exe, FactLimits limits)
@@ -938,11 +944,14 @@ bool FactLoader::load(std::string_view json_text, Facts& out, std::string& error
     simdjson::dom::element document;
     // parse() copies the text into the parser's own padded buffer, reused
     // from one document to the next.
-    if (auto code = im.parser.parse(json_text.data(), json_text.size()).get(document)) {
+    auto code = im.parser.parse(json_text.data(), json_text.size()).get(document);
+    if (code == simdjson::NUMBER_ERROR && widen_big_integers(json_text, im.widened)) {
+      code = im.parser.parse(im.widened.data(), im.widened.size()).get(document);
+    }
+    if (code) {
       if (code == simdjson::NUMBER_ERROR || code == simdjson::NUMBER_OUT_OF_RANGE) {
-        // An integer beyond 64 bits is valid JSON (a FLOP count written out,
-        // 10^25): simdjson refuses it, nlohmann reads it as a double. Rare,
-        // so the slow path is fine.
+        // What is left is rarer still (1e400: nlohmann reads it as an
+        // infinity, which the conversion reports as an input error).
         nlohmann::json parsed = nlohmann::json::parse(json_text, nullptr, false);
         if (!parsed.is_discarded()) return load_facts(*exe_, parsed, out, error, im.limits);
       }

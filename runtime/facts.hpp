@@ -46,6 +46,11 @@ struct Facts {
   std::vector<PathNode> paths;     // every path a value or a missing fact needs
   std::vector<InputError> errors;  // in schema field order, then element order
   Arena arena;                     // strings, lists and records of this document
+  // Rule indexing (runtime/guard_index.hpp), as bitsets: the guards whose
+  // strings the document holds, and the fields that had a value missing,
+  // none or defaulted somewhere in it. Empty when the program has no guards.
+  std::vector<std::uint64_t> guard_hits;
+  std::vector<std::uint64_t> unclean_fields;
 
   // Forgets the document, keeping memory for the next one.
   void clear();

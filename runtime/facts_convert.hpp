@@ -186,6 +186,10 @@ class Converter : public ConverterBase {
   // Converts the document (an object) into facts.root at path 0.
   void run(Node document) {
     fields_.clear();
+    if (!guards_.empty()) {
+      facts_.guard_hits.assign((guards_.guard_count() + 63) / 64, 0);
+      facts_.unclean_fields.assign((guards_.field_count() + 63) / 64, 0);
+    }
     facts_.root = record(document, schema_.root, 0, 1);
   }
 
@@ -193,18 +197,21 @@ class Converter : public ConverterBase {
   static constexpr std::uint8_t absent_key = 0, present_key = 1, repeated_key = 2;
 
   // `depth` counts the arrays and objects enclosing the value.
-  Value convert(Node v, std::uint32_t type, const Step& step, std::size_t depth) {
+  // `field` numbers the record field the value sits in (GuardIndex), for
+  // rule indexing.
+  Value convert(Node v, std::uint32_t type, const Step& step, std::size_t depth,
+                std::uint32_t field) {
     const TypeDesc& t = schema_.types[type];
     JsonKind kind = A::kind(v);
     switch (t.kind) {
       case TypeKind::optional:
         if (kind == JsonKind::null) return Value::none_value();
-        return convert(v, t.ref, step, depth);
+        return convert(v, t.ref, step, depth, field);
       case TypeKind::list:
       case TypeKind::set:
         if (kind != JsonKind::array) return wrong_type(step, type, kind);
         if (depth > max_depth_) return too_deep(step);
-        return list(v, t, path_of(step), depth + 1);
+        return list(v, t, path_of(step), depth + 1, field);
       case TypeKind::record:
         if (kind != JsonKind::object) return wrong_type(step, type, kind);
         if (depth > max_depth_) return too_deep(step);
@@ -221,21 +228,29 @@ class Converter : public ConverterBase {
         return from_unsigned(step, type, A::unsigned_integer(v));
       case JsonKind::number:
         return from_number(step, type, A::number(v));
-      case JsonKind::string:
-        return from_string(step, type, A::string(v));
+      case JsonKind::string: {
+        Value s = from_string(step, type, A::string(v));
+        if (s.tag == Tag::string && !guards_.empty() && guards_.watches(field)) {
+          guards_.each_guard_of(field, s.str(),
+                                [&](std::uint32_t g) { set_bit(facts_.guard_hits, g); });
+        }
+        return s;
+      }
       default:
         return wrong_type(step, type, kind);
     }
   }
 
-  Value list(Node array, const TypeDesc& t, std::uint32_t path, std::size_t depth) {
+  Value list(Node array, const TypeDesc& t, std::uint32_t path, std::size_t depth,
+             std::uint32_t field) {
     std::size_t n = A::size(array);
     if (n >= no_index) return fail_at(path, "an array of more than 4294967294 elements");
     Value* items = slots_for(n);
     std::uint32_t count = 0;
     A::each_element(array, [&](Node element) {
       if (count == n) return;  // never: size() counted them
-      items[count] = convert(element, t.ref, Step{path, count, {}}, depth);
+      items[count] = convert(element, t.ref, Step{path, count, {}}, depth, field);
+      if (items[count].tag == Tag::missing || items[count].tag == Tag::none) unclean(field);
       ++count;
     });
     if (t.kind == TypeKind::set) {
@@ -278,19 +293,28 @@ class Converter : public ConverterBase {
       }
       const FieldSlot slot = fields_[base + f];  // a copy: nested records grow fields_
       Step step{path, no_index, field.name};
+      const std::uint32_t numbered = guards_.empty() ? 0 : guards_.field_base(index) + f;
       if (slot.state == repeated_key) {
         slots[f] = fail(step, "duplicate key " + quote_input(field.name));
+        unclean(numbered);
       } else if (slot.state == present_key && A::kind(slot.node) != JsonKind::null) {
-        slots[f] = convert(slot.node, field.type, step, depth);
+        slots[f] = convert(slot.node, field.type, step, depth, numbered);
+        if (slots[f].tag == Tag::missing || slots[f].tag == Tag::none) unclean(numbered);
       } else {
         slots[f] = absent(field, path);
+        unclean(numbered);  // missing, none, or a default that may hold anything
       }
     }
     fields_.resize(base);
     return finish_record(slots, index, path);
   }
 
+  void unclean(std::uint32_t field) {
+    if (!guards_.empty()) set_bit(facts_.unclean_fields, field);
+  }
+
   std::vector<FieldSlot>& fields_;
+  const GuardIndex& guards_ = exe_.guards();
 };
 
 }  // namespace precept::runtime::detail

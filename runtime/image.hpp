@@ -144,6 +144,25 @@ struct ForBinding {
   std::uint32_t iterator = 0;  // local slot of its iterator (collection at it, position at it + 1)
 };
 
+// A field of a record type: Schema::records[record].fields[field].
+struct FieldRef {
+  std::uint32_t record = 0;
+  std::uint32_t field = 0;
+};
+
+// Rule indexing (docs/performance.md): something a rule needs in order to
+// fire that the fact loader checks while it reads the document, so rules
+// that cannot fire are not run. The guard holds when one of `strings` is the
+// value of the last field of `path` (or an element of it, for a list or set
+// of strings) somewhere in the facts. A rule is skipped, as not fired, when
+// one of its guards does not hold and every field on its `path` had a
+// present, well-typed value everywhere it occurred in the document (no
+// missing fact or default could have changed the outcome).
+struct Guard {
+  std::vector<FieldRef> path;  // from the facts root; the last field holds strings
+  std::vector<std::string> strings;
+};
+
 struct RuleDesc {
   std::string id;     // `<package>.<rule>`
   std::string title;  // empty when the rule has none
@@ -153,6 +172,7 @@ struct RuleDesc {
   std::vector<ForBinding> bindings;   // its `for` clauses, outermost first
   std::vector<EffectDesc> effects;    // in order written
   std::uint32_t function = no_index;  // evaluates every instance of the rule
+  std::vector<std::uint32_t> guards;  // indexes into Image::guards, all necessary
 };
 
 // How raised values join an output's value.
@@ -186,6 +206,7 @@ struct Image {
   std::vector<Function> functions;
   std::vector<RuleDesc> rules;      // declaration order: the order of decision entries
   std::vector<OutputDesc> outputs;  // declaration order
+  std::vector<Guard> guards;        // rule indexing; shared by rules with the same guard
 };
 
 }  // namespace precept::runtime

@@ -33,11 +33,19 @@ enum class Tag : std::uint8_t {
 
 struct Value;
 
+// A hash table over a constant collection of strings, so `x in EU_EEA` is
+// one probe instead of a scan: slots hold an item's position + 1, 0 is empty.
+struct StringLookup {
+  const std::uint32_t* slots = nullptr;
+  std::uint32_t mask = 0;  // slot count - 1 (a power of two)
+};
+
 struct ListData {
   const Value* items = nullptr;
   std::uint32_t count = 0;
   std::uint32_t path = no_index;  // where it came from in the facts, if it did
   bool is_set = false;
+  const StringLookup* lookup = nullptr;  // constants of 8 or more strings only
 };
 
 struct RecordData {

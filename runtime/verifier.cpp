@@ -64,6 +64,7 @@ class Verifier {
     if (error.empty()) error = classify_functions();
     if (error.empty()) error = check_rules();
     if (error.empty()) error = check_outputs();
+    if (error.empty()) error = check_guards();
     for (std::size_t f = 0; error.empty() && f < image_.functions.size(); ++f) {
       error = check_operands(static_cast<std::uint32_t>(f));
     }
@@ -331,6 +332,31 @@ class Verifier {
         if (image_.outputs[effect.output].join == Join::none) {
           return fmt::format("rule `{}`: effect {}: output `{}` cannot be raised", rule.id, e,
                              image_.outputs[effect.output].id);
+        }
+      }
+    }
+    return {};
+  }
+
+  // Guards only decide which rules run, so a wrong one can make a bundle
+  // answer wrongly (as wrong code can) but never read out of bounds.
+  std::string check_guards() {
+    const Schema& schema = image_.schema;
+    for (std::size_t g = 0; g < image_.guards.size(); ++g) {
+      const Guard& guard = image_.guards[g];
+      if (guard.path.empty()) return fmt::format("guard {}: the path is empty", g);
+      for (const FieldRef& step : guard.path) {
+        if (step.record >= schema.records.size() ||
+            step.field >= schema.records[step.record].fields.size()) {
+          return fmt::format("guard {}: field {} of record {} does not exist", g, step.field,
+                             step.record);
+        }
+      }
+    }
+    for (const RuleDesc& rule : image_.rules) {
+      for (std::uint32_t g : rule.guards) {
+        if (g >= image_.guards.size()) {
+          return fmt::format("rule `{}`: guard {} does not exist", rule.id, g);
         }
       }
     }

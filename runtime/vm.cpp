@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "runtime/date.hpp"
+#include "runtime/hash.hpp"
 #include "runtime/json_text.hpp"
 #include "stdlib/builtins.hpp"
 
@@ -28,6 +29,72 @@ namespace {
 enum class Kleene : std::uint8_t { false_, true_, unknown };
 
 enum class InstanceState : std::uint8_t { fired = 0, not_fired = 1, undetermined = 2 };
+
+// The operand stack's memory, sized once per program to what its deepest
+// call chain can need (the verifier bounds each function's depth and
+// forbids recursion), so a push needs no capacity check. The dispatch loop
+// keeps the top in a local.
+class ValueStack {
+ public:
+  void allocate(std::size_t capacity) {
+    storage_ = std::make_unique<Value[]>(capacity);
+  }
+  Value* data() { return storage_.get(); }
+
+ private:
+  std::unique_ptr<Value[]> storage_;
+};
+
+// The deepest operand stack and the most locals any call chain starting at
+// a function needs: its own plus its deepest callee's (an upper bound, as
+// if every call were made at the caller's deepest point).
+struct ChainNeeds {
+  std::size_t stack = 0;
+  std::size_t locals = 0;
+};
+ChainNeeds chain_needs(const Image& image) {
+  const auto n = image.functions.size();
+  std::vector<std::vector<std::uint32_t>> callees(n);
+  for (std::size_t f = 0; f < n; ++f) {
+    const Function& fn = image.functions[f];
+    for (std::uint32_t pc = fn.entry; pc < fn.end && pc < image.code.size(); ++pc) {
+      if (image.code[pc].op == Op::call) callees[f].push_back(image.code[pc].a);
+    }
+  }
+  // Post-order over the acyclic call graph, without recursion (a hostile
+  // bundle may chain thousands of functions).
+  std::vector<ChainNeeds> needs(n);
+  std::vector<std::uint8_t> done(n, 0);
+  ChainNeeds worst;
+  for (std::size_t root = 0; root < n; ++root) {
+    std::vector<std::pair<std::uint32_t, std::size_t>> todo{{static_cast<std::uint32_t>(root), 0}};
+    while (!todo.empty()) {
+      auto& [f, next] = todo.back();
+      if (done[f] == 2) {
+        todo.pop_back();
+        continue;
+      }
+      done[f] = 1;
+      if (next < callees[f].size()) {
+        std::uint32_t callee = callees[f][next++];
+        if (done[callee] == 0) todo.emplace_back(callee, 0);
+        continue;
+      }
+      ChainNeeds mine{image.functions[f].max_stack, image.functions[f].locals};
+      ChainNeeds deepest;
+      for (std::uint32_t callee : callees[f]) {
+        deepest.stack = std::max(deepest.stack, needs[callee].stack);
+        deepest.locals = std::max(deepest.locals, needs[callee].locals);
+      }
+      needs[f] = ChainNeeds{mine.stack + deepest.stack, mine.locals + deepest.locals};
+      worst.stack = std::max(worst.stack, needs[f].stack);
+      worst.locals = std::max(worst.locals, needs[f].locals);
+      done[f] = 2;
+      todo.pop_back();
+    }
+  }
+  return worst;
+}
 
 // Stops the dispatch loop when a limit is hit: the fuel runs out, or the
 // decision would hold more entries than allowed.
@@ -64,8 +131,8 @@ struct Vm::State {
   const EvalOptions* options = nullptr;
   Decision* out = nullptr;
 
-  std::vector<Value> stack;
-  std::vector<Value> locals;
+  ValueStack stack;
+  std::vector<Value> locals;  // reserved for the deepest call chain: never reallocates
   std::vector<Frame> frames;
   std::vector<Reason> reasons;        // [0] is "no reason"
   std::vector<PathNode> extra_paths;  // paths the VM made up (out-of-range list reads)
@@ -93,6 +160,7 @@ struct Vm::State {
   std::vector<std::uint32_t> leaves;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes;
   std::vector<std::string> error_keys;
+  std::string concat_scratch;  // message interpolation, reused
 
   // ------------------------------------------------------- reasons ---
 
@@ -178,7 +246,7 @@ struct Vm::State {
     const PathNode& node = path_node(id);
     append_path(text, node.parent);
     if (node.index != no_index) {
-      text += fmt::format("[{}]", node.index);
+      fmt::format_to(std::back_inserter(text), "[{}]", node.index);
     } else {
       if (!text.empty()) text.push_back('.');
       text.append(node.field);
@@ -289,6 +357,15 @@ struct Vm::State {
   Value member_of(const Value& x, const Value& c) {
     if (x.is_unknown() || c.is_unknown()) return unknown_of(x, c);
     if (c.tag != Tag::list) return Value::boolean(false);
+    if (c.list->lookup != nullptr && x.tag == Tag::string) {
+      // A constant collection of strings: exact, and it holds no unknowns.
+      const StringLookup& table = *c.list->lookup;
+      for (std::uint64_t at = hash_bytes(x.str()) & table.mask;; at = (at + 1) & table.mask) {
+        std::uint32_t slot = table.slots[at];
+        if (slot == 0) return Value::boolean(false);
+        if (c.list->items[slot - 1].str() == x.str()) return Value::boolean(true);
+      }
+    }
     std::uint32_t reason = 0;
     bool unknown = false;
     for (std::uint32_t i = 0; i < c.list->count; ++i) {
@@ -379,7 +456,7 @@ struct Vm::State {
         text += v.b ? "true" : "false";
         break;
       case Tag::integer:
-        text += fmt::format("{}", v.i);
+        fmt::format_to(std::back_inserter(text), "{}", v.i);
         break;
       case Tag::number:
         append_json_number(text, v.d);
@@ -780,7 +857,7 @@ struct Vm::State {
     if (entries >= options->max_entries) throw OutOfFuel{pc, true};
     const RuleDesc& r = exe->image().rules[rule];
     const EffectDesc& desc = r.effects[effect];
-    EffectEntry entry;
+    EffectEntry entry = out->take_effect();
     entry.rule = rule;
     entry.effect = effect;
     const Value& message = values[0];
@@ -862,46 +939,50 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
   reads_end = 0;
   const Instr* code = image.code.data();
   const Schema& schema = image.schema;
-  stack.clear();
+  // The top of the operand stack lives in a register, not in `stack`.
+  Value* top = stack.data();
   frames.clear();
   locals.clear();
   locals.resize(image.functions[function].locals);
   frames.push_back(Frame{function, image.functions[function].entry, 0});
   std::uint32_t pc = frames.back().pc;
   std::uint32_t base = 0;
+  // Hot state in locals, not members: every Value store could alias a
+  // member (a Value holds an int64), which would force a reload per
+  // instruction. `fuel` is written back when the function returns.
+  Value* frame_locals = locals.data();
+  const Value* constants = exe->constants();
+  std::uint64_t fuel_left = fuel;
 
-  auto pop = [&]() {
-    Value v = stack.back();
-    stack.pop_back();
-    return v;
-  };
+  auto push = [&](const Value& v) { *top++ = v; };
+  auto pop = [&]() { return *--top; };
 
   for (;;) {
-    if (fuel == 0) throw OutOfFuel{pc};
-    --fuel;
+    if (fuel_left == 0) throw OutOfFuel{pc};
+    --fuel_left;
     const Instr& in = code[pc];
     std::uint32_t at = pc++;
     switch (in.op) {
       case Op::push_const:
-        stack.push_back(exe->constant(in.a));
+        push(constants[in.a]);
         break;
       case Op::push_none:
-        stack.push_back(Value::none_value());
+        push(Value::none_value());
         break;
       case Op::push_unknown:
-        stack.push_back(Value::unknown());
+        push(Value::unknown());
         break;
       case Op::load_local:
-        stack.push_back(locals[base + in.a]);
+        push(frame_locals[in.a]);
         break;
       case Op::store_local:
-        locals[base + in.a] = pop();
+        frame_locals[in.a] = pop();
         break;
       case Op::load_fact: {
         const RecordData& root = *facts->root.record;
         const Value& v = root.slots[in.a];
-        note_read(root.path, schema.records[root.type].fields[in.a].name, v);
-        stack.push_back(read(v));
+        if (recording) note_read(root.path, schema.records[root.type].fields[in.a].name, v);
+        push(read(v));
         break;
       }
       case Op::get_field: {
@@ -910,52 +991,52 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
                                    : object.tag == Tag::none ? object.record
                                                              : nullptr;
         if (object.is_unknown()) {
-          stack.push_back(object.tag == Tag::missing ? read(object) : object);
+          push(object.tag == Tag::missing ? read(object) : object);
           break;
         }
         if (record == nullptr || record->type >= schema.records.size() ||
             in.a >= schema.records[record->type].fields.size()) {
-          stack.push_back(failed(at, "a field read from a value that is not a record"));
+          push(failed(at, "a field read from a value that is not a record"));
           break;
         }
         const Value& v = record->slots[in.a];
-        note_read(record->path, schema.records[record->type].fields[in.a].name, v);
-        stack.push_back(read(v));
+        if (recording) note_read(record->path, schema.records[record->type].fields[in.a].name, v);
+        push(read(v));
         break;
       }
       case Op::index: {
         Value i = pop();
         Value xs = pop();
         if (i.is_unknown() || xs.is_unknown()) {
-          stack.push_back(unknown_of(xs, i));
+          push(unknown_of(xs, i));
           break;
         }
         if (xs.tag != Tag::list || i.tag != Tag::integer) {
-          stack.push_back(failed(at, "an index into a value that is not a list"));
+          push(failed(at, "an index into a value that is not a list"));
           break;
         }
         if (i.i < 0 || static_cast<std::uint64_t>(i.i) >= xs.list->count) {
           if (xs.list->path != no_index && i.i >= 0 && i.i < 0xFFFFFFFF) {
             // Past the end of a list in the facts: that element is missing.
-            stack.push_back(Value::unknown(
+            push(Value::unknown(
                 leaf(extra_index_path(xs.list->path, static_cast<std::uint32_t>(i.i)))));
           } else {
-            stack.push_back(failed(
+            push(failed(
                 at, fmt::format("index {} is outside the list (length {})", i.i, xs.list->count)));
           }
           break;
         }
-        stack.push_back(read(xs.list->items[i.i]));
+        push(read(xs.list->items[i.i]));
         break;
       }
       case Op::jump:
         pc = in.a;
         break;
       case Op::jump_if_false:
-        if (truth(stack.back()) == Kleene::false_) pc = in.a;
+        if (truth(top[-1]) == Kleene::false_) pc = in.a;
         break;
       case Op::jump_if_true:
-        if (truth(stack.back()) == Kleene::true_) pc = in.a;
+        if (truth(top[-1]) == Kleene::true_) pc = in.a;
         break;
       case Op::branch: {
         Value c = pop();
@@ -963,15 +1044,15 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         if (k == Kleene::false_) {
           pc = in.a;
         } else if (k == Kleene::unknown) {
-          stack.push_back(c.tag == Tag::boolean ? Value::unknown() : c);
+          push(c.tag == Tag::boolean ? Value::unknown() : c);
           pc = in.b;
         }
         break;
       }
       case Op::coalesce: {
-        const Value& x = stack.back();
+        const Value& x = top[-1];
         if (x.is_unknown() || x.tag == Tag::none) {
-          stack.pop_back();
+          --top;
         } else {
           pc = in.a;
         }
@@ -985,32 +1066,35 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         for (std::uint32_t k = in.b; k-- > 0;) locals[new_base + k] = pop();
         frames.push_back(Frame{in.a, callee.entry, new_base});
         base = new_base;
+        frame_locals = locals.data() + base;
         pc = callee.entry;
         break;
       }
       case Op::ret: {
-        Value result = stack.back();
-        stack.pop_back();
+        Value result = top[-1];
+        --top;
         locals.resize(frames.back().base);
         frames.pop_back();
         base = frames.back().base;
+        frame_locals = locals.data() + base;
         pc = frames.back().pc;
-        stack.push_back(result);
+        push(result);
         break;
       }
       case Op::halt:
+        fuel = fuel_left;
         return;
       case Op::not_:
-        stack.back() = kleene_not(stack.back());
+        top[-1] = kleene_not(top[-1]);
         break;
       case Op::and_: {
         Value b = pop();
-        stack.back() = kleene_and(stack.back(), b);
+        top[-1] = kleene_and(top[-1], b);
         break;
       }
       case Op::or_: {
         Value b = pop();
-        stack.back() = kleene_or(stack.back(), b);
+        top[-1] = kleene_or(top[-1], b);
         break;
       }
       case Op::eq:
@@ -1020,20 +1104,20 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::gt:
       case Op::ge: {
         Value b = pop();
-        stack.back() = compare(in.op, stack.back(), b);
+        top[-1] = compare(in.op, top[-1], b);
         break;
       }
       case Op::in:
       case Op::not_in: {
         Value c = pop();
-        Value r = member_of(stack.back(), c);
-        stack.back() = in.op == Op::in ? r : kleene_not(r);
+        Value r = member_of(top[-1], c);
+        top[-1] = in.op == Op::in ? r : kleene_not(r);
         break;
       }
       case Op::intersects:
       case Op::within: {
         Value b = pop();
-        stack.back() = set_relation(in.op == Op::intersects, stack.back(), b);
+        top[-1] = set_relation(in.op == Op::intersects, top[-1], b);
         break;
       }
       case Op::add:
@@ -1042,11 +1126,11 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::div:
       case Op::mod: {
         Value b = pop();
-        stack.back() = arithmetic(in.op, stack.back(), b, at);
+        top[-1] = arithmetic(in.op, top[-1], b, at);
         break;
       }
       case Op::neg: {
-        Value& a = stack.back();
+        Value& a = top[-1];
         if (a.tag == Tag::integer) {
           if (a.i == std::numeric_limits<std::int64_t>::min()) {
             a = failed(at, "integer overflow");
@@ -1061,7 +1145,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::builtin: {
         Value args[2];
         for (std::uint32_t k = in.b; k-- > 0;) args[k] = pop();
-        stack.push_back(call_builtin(in.a, args, at));
+        push(call_builtin(in.a, args, at));
         break;
       }
       case Op::make_list:
@@ -1069,7 +1153,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         bool is_set = in.op == Op::make_set;
         ListData* list = new_list(in.a, is_set);
         Value* items = const_cast<Value*>(list->items);
-        const Value* from = stack.data() + stack.size() - in.a;
+        const Value* from = top - in.a;
         std::uint32_t n = 0;
         for (std::uint32_t k = 0; k < in.a; ++k) {
           bool repeat = false;
@@ -1081,41 +1165,42 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           if (!repeat) items[n++] = from[k];
         }
         list->count = n;
-        stack.resize(stack.size() - in.a);
-        stack.push_back(Value::of_list(list));
+        top -= in.a;
+        push(Value::of_list(list));
         break;
       }
       case Op::concat: {
-        std::string text;
-        const Value* from = stack.data() + stack.size() - in.a;
+        std::string& text = concat_scratch;
+        text.clear();
+        const Value* from = top - in.a;
         for (std::uint32_t k = 0; k < in.a; ++k) {
           note_effect_value(from[k]);
           append_text(text, from[k]);
         }
         if (text.size() > max_string_bytes) {
           Value v = too_long(at, text.size());
-          stack.resize(stack.size() - in.a);
-          stack.push_back(v);
+          top -= in.a;
+          push(v);
           break;
         }
-        stack.resize(stack.size() - in.a);
-        stack.push_back(Value::string(arena.copy(text)));
+        top -= in.a;
+        push(Value::string(arena.copy(text)));
         break;
       }
       case Op::int_to_number: {
-        Value& a = stack.back();
+        Value& a = top[-1];
         if (a.tag == Tag::integer) a = Value::number(static_cast<double>(a.i));
         break;
       }
       case Op::iter_init: {
         Value c = pop();
         if (c.is_unknown() || c.tag != Tag::list) {
-          stack.push_back(c.is_unknown() ? read(c) : Value::unknown());
+          push(c.is_unknown() ? read(c) : Value::unknown());
           pc = in.b;
           break;
         }
-        locals[base + in.a] = c;
-        locals[base + in.a + 1] = Value::integer(0);
+        frame_locals[in.a] = c;
+        frame_locals[in.a + 1] = Value::integer(0);
         if (recording) {
           int k = binding_of(in.a);
           if (k >= 0) {
@@ -1126,8 +1211,8 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         break;
       }
       case Op::iter_next: {
-        const Value& c = locals[base + in.a];
-        Value& position = locals[base + in.a + 1];
+        const Value& c = frame_locals[in.a];
+        Value& position = frame_locals[in.a + 1];
         if (recording) {
           // A new instance of a `for`: forget what the previous element's
           // instance read, keep what the enclosing loops read.
@@ -1137,7 +1222,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         }
         if (c.tag == Tag::list && position.tag == Tag::integer &&
             static_cast<std::uint64_t>(position.i) < c.list->count) {
-          stack.push_back(read(c.list->items[position.i]));
+          push(read(c.list->items[position.i]));
           ++position.i;
         } else {
           pc = in.b;
@@ -1147,7 +1232,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::acc_or:
       case Op::acc_and: {
         Value v = pop();
-        Value& acc = locals[base + in.a];
+        Value& acc = frame_locals[in.a];
         bool is_or = in.op == Op::acc_or;
         acc = is_or ? kleene_or(acc, v) : kleene_and(acc, v);
         if (truth(acc) == (is_or ? Kleene::true_ : Kleene::false_)) pc = in.b;
@@ -1158,14 +1243,14 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         Kleene k = truth(w);
         if (k == Kleene::true_) break;
         if (k == Kleene::unknown) {
-          Value& acc = locals[base + in.a];
+          Value& acc = frame_locals[in.a];
           acc = Value::unknown(join_reasons(acc.tag == Tag::unknown ? acc.aux : 0, reason_of(w)));
         }
         pc = in.b;
         break;
       }
       case Op::acc_count: {
-        Value& acc = locals[base + in.a];
+        Value& acc = frame_locals[in.a];
         if (acc.tag == Tag::empty) {
           acc = Value::integer(1);
         } else if (acc.tag == Tag::integer) {
@@ -1177,7 +1262,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::acc_max:
       case Op::acc_min: {
         Value v = pop();
-        Value& acc = locals[base + in.a];
+        Value& acc = frame_locals[in.a];
         if (acc.tag == Tag::unknown || v.is_unknown()) {
           acc = Value::unknown(join_reasons(acc.tag == Tag::unknown ? acc.aux : 0, reason_of(v)));
         } else if (acc.tag == Tag::empty) {
@@ -1191,11 +1276,11 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         break;
       }
       case Op::push_empty:
-        stack.push_back(Value::empty_marker());
+        push(Value::empty_marker());
         break;
       case Op::take_default:
-        if (stack.back().tag == Tag::empty) {
-          stack.pop_back();
+        if (top[-1].tag == Tag::empty) {
+          --top;
         } else {
           pc = in.a;
         }
@@ -1209,9 +1294,9 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         if (static_cast<std::uint32_t>(state) != in.a) pc = in.b;
         break;
       case Op::emit: {
-        const Value* from = stack.data() + stack.size() - in.b;
+        const Value* from = top - in.b;
         emit(in.a, from, in.b, at);
-        stack.resize(stack.size() - in.b);
+        top -= in.b;
         break;
       }
       case Op::raise: {
@@ -1226,6 +1311,8 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::set_output:
         output_values[in.a] = whole(pop());
         break;
+      default:
+        __builtin_unreachable();  // the verifier admits known opcodes only
     }
   }
 }
@@ -1233,6 +1320,9 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
 Vm::Vm(std::shared_ptr<const Executable> exe)
     : exe_(std::move(exe)), state_(std::make_unique<State>()) {
   state_->exe = exe_.get();
+  ChainNeeds needs = chain_needs(exe_->image());
+  state_->stack.allocate(needs.stack + 1);
+  state_->locals.reserve(needs.locals + 1);
 }
 Vm::~Vm() = default;
 Vm::Vm(Vm&&) noexcept = default;
@@ -1279,9 +1369,17 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   std::uint32_t fuel_stop = 0;
   try {
     for (const OutputDesc& o : image.outputs) s.run(o.function, false);
+    const GuardIndex& guards = exe_->guards();
     for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
+      const RuleDesc& rule = image.rules[r];
+      // Rule indexing: a rule the facts leave no way to fire is not run.
+      if (!rule.guards.empty() &&
+          guards.rules_out(rule.guards, facts.guard_hits, facts.unclean_fields)) {
+        ++out.rule_counts[r].not_fired;
+        continue;
+      }
       s.rule = r;
-      s.run(image.rules[r].function, true);
+      s.run(rule.function, true);
     }
   } catch (const OutOfFuel& stop) {
     out_of_fuel = true;
@@ -1307,7 +1405,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   }
 
   // Outputs: settled when known and no undetermined instance could raise them.
-  out.outputs.resize(image.outputs.size());
+  out.reset_outputs(image.outputs.size());
   for (std::uint32_t i = 0; i < image.outputs.size(); ++i) {
     const Value& v = s.output_values[i];
     OutputEntry& entry = out.outputs[i];
@@ -1323,7 +1421,12 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
         entry.settled = s.equal(joined, v);
       }
     }
-    entry.value = entry.settled ? s.json(v) : "null";
+    entry.value.clear();
+    if (entry.settled) {
+      s.append_json(entry.value, v);
+    } else {
+      entry.value = "null";
+    }
     // A decision with an output it cannot settle is not complete, even when
     // no rule instance is undetermined (the output's own value read a missing fact).
     if (!entry.settled) out.complete = false;

@@ -102,6 +102,10 @@ TEST_CASE("a bundle reads back to the same image", "[bundle]") {
   CHECK(back.rules[0].bindings[0].name == "d");
   CHECK(back.rules[0].effects[1].output == 0);
   CHECK(back.outputs[0].join == Join::or_);
+  CHECK(back.rules[0].guards == std::vector<std::uint32_t>{0});
+  REQUIRE(back.guards.size() == 1);
+  CHECK(back.guards[0].path[0].record == image.schema.root);
+  CHECK(back.guards[0].strings == std::vector<std::string>{"x"});
   CHECK(verify(back) == "");
 
   // Doubles keep their exact bits, negative zero and NaN payloads included.
@@ -226,7 +230,7 @@ TEST_CASE("the reader names what is wrong and where", "[bundle]") {
   }
   SECTION("trailing data") {
     CHECK(read_bundle(seal(body + "xyz"), image) ==
-          fmt::format("offset {}: 3 bytes of trailing data after the outputs", body.size()));
+          fmt::format("offset {}: 3 bytes of trailing data after the guards", body.size()));
   }
   SECTION("a failed read leaves the image alone") {
     Image kept = sample_image();

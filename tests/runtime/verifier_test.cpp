@@ -120,9 +120,11 @@ Image sample_image() {
   raise.output = 0;
   rule.effects.push_back(raise);
   rule.function = 1;
+  rule.guards = {0};
   image.rules.push_back(rule);
 
   image.outputs.push_back({"demo.flagged", 0, Join::or_, 2});
+  image.guards.push_back(Guard{{FieldRef{image.schema.root, 0}}, {"x"}});
   return image;
 }
 
@@ -160,6 +162,15 @@ TEST_CASE("the sample image is sound and its stack depths are computed", "[verif
   CHECK(image.functions[0].max_stack == 2);
   CHECK(image.functions[1].max_stack == 1);
   CHECK(image.functions[2].max_stack == 1);
+}
+
+TEST_CASE("the verifier rejects guards that name nothing", "[verifier]") {
+  CHECK(verify_with([](Image& im) { im.rules[0].guards = {1}; }) ==
+        "rule `demo.no_x`: guard 1 does not exist");
+  CHECK(verify_with([](Image& im) { im.guards[0].path[0].field = 77; }) ==
+        "guard 0: field 77 of record " + std::to_string(sample_image().schema.root) +
+            " does not exist");
+  CHECK(verify_with([](Image& im) { im.guards[0].path.clear(); }) == "guard 0: the path is empty");
 }
 
 TEST_CASE("the verifier rejects bad jumps", "[verifier]") {

@@ -227,3 +227,45 @@ rule many { for a in items for b in items when a.name == b.name then warn "same"
   CHECK(decision.errors[0].kind == runtime::ErrorEntry::Kind::limit);
   CHECK(decision.errors[0].message.find("fuel") != std::string::npos);
 }
+
+TEST_CASE("rule indexing: guards come from string tests joined by `and`", "[compiler]") {
+  runtime::Image image = compile_text(R"(
+rule tagged { cite "c" when some i in items: "pii" in i.tags then deny "x" }
+rule tagged_again { cite "c" when flag and (some i in items: "pii" in i.tags) then deny "x" }
+rule named { cite "c" when some i in items: i.name in {"p", "q"} and flag then deny "x" }
+rule per_item { cite "c" for i in items when "pii" in i.tags then deny "x" }
+rule arithmetic { cite "c" when n / 2 > 1 and (some i in items: "pii" in i.tags) then deny "x" }
+rule either { cite "c" when (some i in items: "pii" in i.tags) or flag then deny "x" }
+rule negated { cite "c" when not (some i in items: "pii" in i.tags) then deny "x" }
+rule all_items { cite "c" when every i in items: "pii" in i.tags then deny "x" }
+)");
+  auto guards_of = [&](const std::string& name) {
+    for (const auto& r : image.rules) {
+      if (r.id == "t." + name) return r.guards;
+    }
+    FAIL("no rule " << name);
+    return std::vector<std::uint32_t>{};
+  };
+  const auto tagged = guards_of("tagged");
+  REQUIRE(tagged.size() == 1);
+  const runtime::Guard& guard = image.guards[tagged[0]];
+  REQUIRE(guard.path.size() == 2);
+  CHECK(guard.path[0].record == image.schema.root);
+  CHECK(image.schema.records[guard.path[0].record].fields[guard.path[0].field].name == "items");
+  CHECK(image.schema.records[guard.path[1].record].fields[guard.path[1].field].name == "tags");
+  CHECK(guard.strings == std::vector<std::string>{"pii"});
+  CHECK(guards_of("tagged_again") == tagged);  // one guard, shared
+
+  const auto named = guards_of("named");
+  REQUIRE(named.size() == 1);
+  CHECK(image.guards[named[0]].strings == std::vector<std::string>{"p", "q"});
+
+  // Instances, an evaluation that could fail, and conditions that can hold
+  // without the strings get no guard.
+  for (const char* name : {"per_item", "arithmetic", "either", "negated", "all_items"}) {
+    INFO(name);
+    CHECK(guards_of(name).empty());
+  }
+  // And the verifier and the bundle format keep them.
+  CHECK(runtime::verify(image).empty());
+}

@@ -1,0 +1,75 @@
+// Rule indexing at run time (image.hpp, Guard): the lookup the fact loader
+// uses to record which guard strings a document holds and which fields had
+// a value missing or defaulted, and the check the VM makes before running a
+// guarded rule.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "runtime/image.hpp"
+
+namespace precept::runtime {
+
+class GuardIndex {
+ public:
+  GuardIndex() = default;
+  explicit GuardIndex(const Image& image);
+
+  bool empty() const { return guard_count_ == 0; }
+  std::size_t guard_count() const { return guard_count_; }
+  // Fields are numbered across records: field f of record r is base(r) + f.
+  std::uint32_t field_base(std::uint32_t record) const { return field_base_[record]; }
+  std::size_t field_count() const { return field_count_; }
+  bool watches(std::uint32_t field) const { return table_of_field_[field] >= 0; }
+
+  // Calls `hit(guard)` for each guard holding `text` at `field`.
+  template <class Hit>
+  void each_guard_of(std::uint32_t field, std::string_view text, Hit&& hit) const {
+    const Table& table = tables_[static_cast<std::size_t>(table_of_field_[field])];
+    for (std::uint64_t at = hash(text) & table.mask;; at = (at + 1) & table.mask) {
+      const Slot& slot = table.slots[at];
+      if (slot.count == 0) return;
+      if (slot.text == text) {
+        for (std::uint32_t k = 0; k < slot.count; ++k) hit(ids_[slot.first + k]);
+        return;
+      }
+    }
+  }
+
+  // Whether a rule with these guards cannot fire on a document whose loader
+  // recorded `hits` (guards that hold) and `unclean` (fields with a value
+  // missing, none or defaulted somewhere), as bitsets.
+  bool rules_out(const std::vector<std::uint32_t>& guards, const std::vector<std::uint64_t>& hits,
+                 const std::vector<std::uint64_t>& unclean) const;
+
+ private:
+  struct Slot {
+    std::string_view text;  // into Image::guards
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;  // 0: an empty slot
+  };
+  struct Table {
+    std::vector<Slot> slots;
+    std::uint64_t mask = 0;
+  };
+  static std::uint64_t hash(std::string_view text);
+
+  std::size_t guard_count_ = 0;
+  std::size_t field_count_ = 0;
+  std::vector<std::uint32_t> field_base_;
+  std::vector<std::int32_t> table_of_field_;
+  std::vector<Table> tables_;
+  std::vector<std::uint32_t> ids_;  // guard ids, grouped by (field, string)
+  std::vector<std::vector<std::uint32_t>> guard_fields_;  // per guard: its path's fields
+};
+
+inline bool test_bit(const std::vector<std::uint64_t>& bits, std::size_t i) {
+  return (bits[i >> 6] >> (i & 63)) & 1u;
+}
+inline void set_bit(std::vector<std::uint64_t>& bits, std::size_t i) {
+  bits[i >> 6] |= std::uint64_t{1} << (i & 63);
+}
+
+}  // namespace precept::runtime

@@ -1,0 +1,55 @@
+// The hash of byte strings shared by the fact loader's name tables and the
+// constant sets' membership lookup.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace precept::runtime {
+
+// A 64-bit finaliser: spreads every input bit over the result.
+inline std::uint64_t mix_bits(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// Every byte counts (set members are input: shared prefixes must not
+// collide). Short keys, the common case, take two overlapping loads.
+inline std::uint64_t hash_bytes(std::string_view text) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  auto load64 = [](const char* at) {
+    std::uint64_t v;
+    std::memcpy(&v, at, 8);
+    return v;
+  };
+  auto load32 = [](const char* at) {
+    std::uint32_t v;
+    std::memcpy(&v, at, 4);
+    return std::uint64_t{v};
+  };
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+  std::uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    std::size_t i = 0;
+    for (; i + 16 < n; i += 8) h = std::rotl((h ^ load64(p + i)) * 0x9fb21c651e98df25ULL, 29);
+    a = load64(p + i);
+    b = load64(p + n - 8);
+  } else if (n >= 4) {
+    a = load32(p);
+    b = load32(p + n - 4);
+  } else if (n > 0) {
+    a = (std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+        (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+        static_cast<unsigned char>(p[n - 1]);
+  }
+  return mix_bits(h ^ a ^ std::rotl(b * 0x9fb21c651e98df25ULL, 31));
+}
+
+}  // namespace precept::runtime
