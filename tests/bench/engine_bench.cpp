@@ -1,0 +1,180 @@
+// Google Benchmark suite of the engine on the peer benchmark's rules and
+// documents (tests/bench/peer): compiling the rules in memory, loading their
+// bundle, loading facts from JSON text, and deciding, with 20, 200 and 2000
+// rules. Deciding also reports heap allocations per decision (a replaced
+// global operator new counts them).
+//
+//   build/tests/bench/precept_bench --benchmark_filter=decide
+//
+// The side-by-side table with the peer engines comes from
+// tests/bench/peer/compare.sh (docs/performance.md).
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lang/compiler.hpp"
+#include "lang/frontend.hpp"
+#include "lang/render.hpp"
+#include "runtime/bundle.hpp"
+#include "runtime/executable.hpp"
+#include "runtime/facts.hpp"
+#include "runtime/vm.hpp"
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+// GCC cannot see that the replaced operator new above is malloc.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace precept;
+
+namespace {
+
+const std::string peer_dir = PRECEPT_SOURCE_DIR "/tests/bench/peer/";
+
+std::string rules_dir(std::int64_t size) { return peer_dir + "rules-" + std::to_string(size); }
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+lang::SourceSet read_rules(std::int64_t size) {
+  std::vector<std::string> files;
+  std::string error;
+  lang::SourceSet sources;
+  if (!lang::collect_rule_files({rules_dir(size)}, files, error) ||
+      !lang::read_sources(files, sources, error)) {
+    fail(error);
+  }
+  return sources;
+}
+
+runtime::Image compile_image(lang::SourceSet& sources) {
+  lang::Diagnostics diags;
+  auto program = lang::check_sources(sources, diags, {});
+  if (program == nullptr || diags.has_errors()) fail(lang::render_text(diags, sources, {}));
+  return lang::compile(*program, sources);
+}
+
+std::shared_ptr<const runtime::Executable> executable(std::int64_t size) {
+  lang::SourceSet sources = read_rules(size);
+  std::string error;
+  auto exe = runtime::Executable::make(compile_image(sources), error);
+  if (exe == nullptr) fail(error);
+  return exe;
+}
+
+std::vector<std::string> pool_documents() {
+  std::ifstream in(peer_dir + "source/facts/pool.jsonl");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  if (lines.empty()) fail("no documents in pool.jsonl");
+  return lines;
+}
+
+runtime::EvalOptions options() {
+  runtime::EvalOptions o;
+  o.now = 20'791;  // 2026-12-04
+  return o;
+}
+
+void BM_compile(benchmark::State& state) {
+  lang::SourceSet sources = read_rules(state.range(0));
+  for (auto _ : state) {
+    lang::SourceSet copy = sources;
+    benchmark::DoNotOptimize(compile_image(copy));
+  }
+}
+BENCHMARK(BM_compile)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMillisecond);
+
+void BM_bundle_load(benchmark::State& state) {
+  lang::SourceSet sources = read_rules(state.range(0));
+  const std::string bytes = runtime::write_bundle(compile_image(sources));
+  for (auto _ : state) {
+    runtime::Image image;
+    std::string error = runtime::read_bundle(bytes, image);
+    if (!error.empty()) fail(error);
+    auto exe = runtime::Executable::make(std::move(image), error);
+    if (exe == nullptr) fail(error);
+    benchmark::DoNotOptimize(exe);
+  }
+  state.counters["bundle_bytes"] = static_cast<double>(bytes.size());
+}
+BENCHMARK(BM_bundle_load)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMillisecond);
+
+void BM_load_facts(benchmark::State& state) {
+  auto exe = executable(state.range(0));
+  const std::vector<std::string> docs = pool_documents();
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  std::string error;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    if (!loader.load(docs[next], facts, error)) fail(error);
+    next = next + 1 == docs.size() ? 0 : next + 1;
+  }
+}
+BENCHMARK(BM_load_facts)->Arg(20)->Unit(benchmark::kMicrosecond);
+
+// One decision per iteration, cycling through the 64 documents in file
+// order, as the peers do. `text`: from the JSON text; otherwise the facts are
+// loaded beforehand.
+void decide(benchmark::State& state, bool from_text) {
+  auto exe = executable(state.range(0));
+  const std::vector<std::string> docs = pool_documents();
+  runtime::FactLoader loader(exe);
+  std::vector<runtime::Facts> loaded(docs.size());
+  std::string error;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (!loader.load(docs[i], loaded[i], error)) fail(error);
+  }
+  runtime::Vm vm(exe);
+  runtime::Decision decision;
+  runtime::Facts facts;
+  const runtime::EvalOptions opts = options();
+  // Two rounds size every buffer, then the timed loop starts.
+  for (int round = 0; round < 2; ++round) {
+    for (const runtime::Facts& f : loaded) vm.evaluate(f, opts, decision);
+  }
+  std::size_t next = 0;
+  const std::size_t before = allocations.load();
+  for (auto _ : state) {
+    if (from_text) {
+      loader.load(docs[next], facts, error);
+      vm.evaluate(facts, opts, decision);
+    } else {
+      vm.evaluate(loaded[next], opts, decision);
+    }
+    benchmark::DoNotOptimize(decision.outcome);
+    next = next + 1 == docs.size() ? 0 : next + 1;
+  }
+  state.counters["allocs_per_decision"] = benchmark::Counter(
+      static_cast<double>(allocations.load() - before), benchmark::Counter::kAvgIterations);
+}
+
+void BM_decide_loaded(benchmark::State& state) { decide(state, false); }
+BENCHMARK(BM_decide_loaded)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMicrosecond);
+
+void BM_decide_text(benchmark::State& state) { decide(state, true); }
+BENCHMARK(BM_decide_text)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
