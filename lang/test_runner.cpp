@@ -406,7 +406,7 @@ void run_one(const Program::Test& t, const Program& program, const SourceSet& so
   std::string error;
   rt::Facts facts;
   if (!given_document(test, sources, document, error) ||
-      !rt::load_facts(*exe, document, facts, error)) {
+      !rt::load_facts(*exe, document, facts, error, options.fact_limits)) {
     result.error = error;
     result.passed = false;
   } else if (!facts.errors.empty()) {
@@ -421,6 +421,8 @@ void run_one(const Program::Test& t, const Program& program, const SourceSet& so
   } else {
     rt::EvalOptions eval;
     eval.now = options.now;
+    eval.fuel = options.fuel;
+    eval.max_entries = options.max_entries;
     vm.evaluate(facts, eval, result.decision);
     result.passed = true;
     for (const Expect& e : test.expects) {

@@ -20,6 +20,8 @@
 #include "lang/source.hpp"
 #include "runtime/decision.hpp"
 #include "runtime/executable.hpp"
+#include "runtime/facts.hpp"
+#include "runtime/vm.hpp"
 
 namespace precept::lang {
 
@@ -71,6 +73,10 @@ struct TestOptions {
   // Run only the tests declared in these files (as named in the SourceSet);
   // all when empty. The other files are compiled for their rules.
   std::set<std::string> files;
+  // Limits for each test's facts and evaluation (rulec test --limit).
+  runtime::FactLimits fact_limits;
+  std::uint64_t fuel = runtime::EvalOptions{}.fuel;
+  std::size_t max_entries = runtime::EvalOptions{}.max_entries;
 };
 
 TestRun run_tests(const Program& program, const SourceSet& sources,

@@ -100,6 +100,33 @@ printf '{"workload": 1}\nnot json\n' >"$scratch/mixed.jsonl"
 expect 2 "batch with a bad line" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/mixed.jsonl"
 contains "$scratch/out" '{"error":"line 2:' "the bad line gets an error object"
 
+# Limits: each one changed with --limit and exceeded gives a clear error.
+expect 0 "fuel limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuel=5
+contains "$scratch/out" '"outcome": "indeterminate"' "out of fuel is indeterminate"
+contains "$scratch/out" '"kind": "limit"' "out of fuel is a limit error"
+contains "$scratch/out" 'the fuel limit' "the fuel error says so"
+expect 0 "entries limit" -- "$rulec" eval --facts "$source_dir/docs/examples/workloads/hr-fine-tuned-model.json" --limit entries=1
+contains "$scratch/out" 'the entry limit' "the entry error says so"
+expect 2 "facts size limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit facts-bytes=64
+contains "$scratch/err" 'larger than 64 bytes' "the size error names the limit"
+expect 2 "facts depth limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit facts-depth=2
+contains "$scratch/err" 'nested too deeply' "the depth error"
+expect 1 "source size limit" -- "$rulec" check "$example" --limit source-bytes=1KiB
+contains "$scratch/err" 'file-too-large' "the source size error"
+expect 1 "nesting limit" -- "$rulec" check "$example" --limit nesting=1
+contains "$scratch/err" 'nesting-too-deep' "the nesting error"
+expect 1 "expression depth limit" -- "$rulec" check "$example" --limit expression-depth=2
+contains "$scratch/err" 'nesting-too-deep' "the expression depth error"
+expect 1 "identifier limit" -- "$rulec" check "$example" --limit identifier-bytes=4
+expect 1 "string literal limit" -- "$rulec" check "$example" --limit string-bytes=4
+expect 2 "build honours the limits" -- "$rulec" build "$example" -o "$scratch/x.rbc" --limit source-bytes=16
+expect 2 "test honours the limits" -- "$rulec" test "$example" --limit source-bytes=16
+expect 2 "an unknown limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuell=5
+contains "$scratch/err" 'no limit is called `fuell`' "the unknown limit is named"
+contains "$scratch/err" 'facts-depth' "the known limits are listed"
+expect 2 "a limit of zero" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuel=0
+expect 2 "a limit that is not a number" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuel=lots
+
 if [ "$failures" != 0 ]; then
   echo "$failures rulec check(s) failed"
   exit 1

@@ -37,6 +37,7 @@ struct BenchArgs {
   std::string now;
   double seconds = 3.0;
   bool explain = false;
+  std::vector<std::string> limits;
 };
 
 struct BenchResult {
@@ -125,11 +126,14 @@ int run_bench(const BenchArgs& args) {
   }
   auto now = evaluation_date(args.now);
   if (!now) return exit_usage;
+  Limits limits;
+  if (!parse_limits(args.limits, limits)) return exit_usage;
   runtime::EvalOptions options;
+  limits.apply(options);
   options.explain = args.explain;
   options.now = *now;
 
-  auto exe = load_program(args.paths, args.bundle);
+  auto exe = load_program(args.paths, args.bundle, limits);
   if (exe == nullptr) return exit_usage;
   std::string text;
   std::string error;
@@ -146,7 +150,7 @@ int run_bench(const BenchArgs& args) {
 
   // Every document must load before anything is timed: a benchmark over
   // documents that fail would measure the error path.
-  runtime::FactLoader loader(exe);
+  runtime::FactLoader loader(exe, limits.facts);
   std::vector<runtime::Facts> loaded(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (!loader.load(lines[i].text, loaded[i], error)) {
@@ -209,6 +213,7 @@ Command add_bench_command(CLI::App& app) {
   cmd->add_option("--now", args->now,
                   "The evaluation date for now() (YYYY-MM-DD; default: today, UTC)");
   cmd->add_flag("--explain", args->explain, "Decide with explanations (`because`)");
+  add_limit_option(cmd, args->limits);
   cmd->add_option("--format", args->format, "Output: text, or json (one object)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->footer(

@@ -19,13 +19,16 @@ struct BuildArgs {
   std::string output;
   std::string name;
   std::string version = "0.0.0";
+  std::vector<std::string> limits;
 };
 
 int run_build(const BuildArgs& args) {
   std::string name =
       args.name.empty() ? std::filesystem::path(args.output).stem().string() : args.name;
+  Limits limits;
+  if (!parse_limits(args.limits, limits)) return exit_usage;
   runtime::Image image;
-  if (!compile_paths(args.paths, name, image)) return exit_usage;
+  if (!compile_paths(args.paths, name, image, limits)) return exit_usage;
   image.version = args.version;
   // What we write must be what a loader accepts.
   std::string problem = runtime::verify(image);
@@ -58,6 +61,7 @@ Command add_build_command(CLI::App& app) {
   cmd->add_option("--name", args->name,
                   "The bundle's name in its manifest (default: the output file's stem)");
   cmd->add_option("--version", args->version, "The bundle's version in its manifest");
+  add_limit_option(cmd, args->limits);
   cmd->footer(
       "Example:\n"
       "  rulec build rules/ -o governance.rbc --version 1.4.0\n"

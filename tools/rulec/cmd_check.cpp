@@ -11,6 +11,7 @@
 #include "lang/frontend.hpp"
 #include "lang/render.hpp"
 #include "tools/rulec/command.hpp"
+#include "tools/rulec/limits.hpp"
 
 namespace precept::rulec {
 
@@ -21,13 +22,17 @@ struct CheckArgs {
   std::string format = "text";
   std::string color = "auto";
   bool no_lints = false;
+  std::vector<std::string> limits;
 };
 
 int run_check(const CheckArgs& args) {
+  Limits limits;
+  if (!parse_limits(args.limits, limits)) return exit_usage;
   std::vector<std::string> files;
   std::string error;
   lang::SourceSet sources;
-  if (!lang::collect_rule_files(args.paths, files, error) || !lang::read_sources(files, sources, error)) {
+  if (!lang::collect_rule_files(args.paths, files, error) ||
+      !lang::read_sources(files, sources, error, limits.parse.max_source_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }
@@ -41,6 +46,7 @@ int run_check(const CheckArgs& args) {
   lang::Diagnostics diags;
   lang::FrontEndOptions options;
   options.check.lints = !args.no_lints;
+  options.limits = limits.parse;
   lang::check_sources(sources, diags, options);
 
   if (args.format == "json") {
@@ -71,6 +77,7 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("--color", args->color, "Color text output: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--no-lints", args->no_lints, "Report errors only, no lint warnings");
+  add_limit_option(cmd, args->limits);
   cmd->footer(
       "Example:\n"
       "  rulec check rules/                 check every *.rules file under rules/\n"

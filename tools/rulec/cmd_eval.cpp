@@ -31,6 +31,7 @@ struct EvalArgs {
   std::string fail_on;
   bool explain = false;
   unsigned jobs = 1;
+  std::vector<std::string> limits;
 };
 
 // Whether the gate fails: `deny` fails on deny and on indeterminate (a deny
@@ -48,7 +49,8 @@ constexpr std::size_t max_batch_bytes = std::size_t{4} << 30;
 
 // One worker's reusable state: a loader, a VM and buffers.
 struct Worker {
-  explicit Worker(const std::shared_ptr<const runtime::Executable>& exe) : loader(exe), vm(exe) {}
+  Worker(const std::shared_ptr<const runtime::Executable>& exe, const runtime::FactLimits& limits)
+      : loader(exe, limits), vm(exe) {}
   runtime::FactLoader loader;
   runtime::Vm vm;
   runtime::Facts facts;
@@ -56,14 +58,14 @@ struct Worker {
 };
 
 int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
-               const runtime::EvalOptions& options) {
+               const runtime::EvalOptions& options, const Limits& limits) {
   std::string text;
   std::string error;
-  if (!read_file(args.facts, text, error, runtime::FactLimits{}.max_bytes)) {
+  if (!read_file(args.facts, text, error, limits.facts.max_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }
-  Worker worker(exe);
+  Worker worker(exe, limits.facts);
   if (!worker.loader.load(text, worker.facts, error)) {
     fmt::print(stderr, "rulec: `{}`: {}\n", args.facts, error);
     return exit_usage;
@@ -80,7 +82,7 @@ int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Execut
 // JSON Lines in, one compact decision per line out, in input order. A line
 // that is not a facts document gets `{"error": ...}` in its place.
 int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
-              const runtime::EvalOptions& options) {
+              const runtime::EvalOptions& options, const Limits& limits) {
   std::string text;
   std::string error;
   if (!read_file(args.batch, text, error, max_batch_bytes)) {
@@ -94,7 +96,7 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   constexpr std::size_t block = 4096;
   unsigned jobs = std::max(1u, std::min<unsigned>(args.jobs, static_cast<unsigned>(lines.size())));
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned j = 0; j < jobs; ++j) workers.push_back(std::make_unique<Worker>(exe));
+  for (unsigned j = 0; j < jobs; ++j) workers.push_back(std::make_unique<Worker>(exe, limits.facts));
   std::vector<std::string> results(std::min(block, lines.size()));
   std::vector<char> failed(results.size(), 0);
   std::vector<runtime::Outcome> outcomes(results.size(), runtime::Outcome::allow);
@@ -166,14 +168,18 @@ int run_eval(const EvalArgs& args) {
                "rulec: give one facts document with --facts or a JSON Lines file with --batch\n");
     return exit_usage;
   }
+  Limits limits;
+  if (!parse_limits(args.limits, limits)) return exit_usage;
   runtime::EvalOptions options;
+  limits.apply(options);
   options.explain = args.explain;
   auto now = evaluation_date(args.now);
   if (!now) return exit_usage;
   options.now = *now;
-  auto exe = load_program(args.paths, args.bundle);
+  auto exe = load_program(args.paths, args.bundle, limits);
   if (exe == nullptr) return exit_usage;
-  return args.batch.empty() ? run_single(args, exe, options) : run_batch(args, exe, options);
+  return args.batch.empty() ? run_single(args, exe, options, limits)
+                            : run_batch(args, exe, options, limits);
 }
 
 }  // namespace
@@ -200,6 +206,7 @@ Command add_eval_command(CLI::App& app) {
          "--fail-on", args->fail_on,
          "Exit 1 when the outcome is deny (or indeterminate); `review` also fails on review")
       ->check(CLI::IsMember({"deny", "review"}));
+  add_limit_option(cmd, args->limits);
   cmd->footer(
       "Examples:\n"
       "  rulec eval --facts workload.json --format text     the shipped AI-governance packs\n"

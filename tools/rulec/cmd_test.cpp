@@ -16,6 +16,7 @@
 #include "lang/test_runner.hpp"
 #include "runtime/date.hpp"
 #include "tools/rulec/command.hpp"
+#include "tools/rulec/limits.hpp"
 #include "tools/rulec/test_report.hpp"
 
 namespace precept::rulec {
@@ -32,6 +33,7 @@ struct TestArgs {
   bool coverage = false;
   double coverage_min = -1;
   unsigned jobs = 0;
+  std::vector<std::string> limits;
 };
 
 // A test file sees the rules beside it: a file given alone brings the other
@@ -67,6 +69,9 @@ int run_test(const TestArgs& args) {
     now = *days;
   }
 
+  Limits limits;
+  if (!parse_limits(args.limits, limits)) return exit_usage;
+
   // The tests to run are those in the files named (or found in the
   // folders named); the sibling files only bring their rules.
   std::vector<std::string> requested;
@@ -75,7 +80,7 @@ int run_test(const TestArgs& args) {
   lang::SourceSet sources;
   if (!lang::collect_rule_files(args.paths, requested, error) ||
       !lang::collect_rule_files(with_siblings(args.paths), files, error) ||
-      !lang::read_sources(files, sources, error)) {
+      !lang::read_sources(files, sources, error, limits.parse.max_source_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }
@@ -86,6 +91,7 @@ int run_test(const TestArgs& args) {
   lang::Diagnostics diags;
   lang::FrontEndOptions options;
   options.check.lints = false;
+  options.limits = limits.parse;
   auto program = lang::check_sources(sources, diags, options);
   if (program == nullptr || diags.has_errors()) {
     lang::RenderOptions render;
@@ -117,6 +123,9 @@ int run_test(const TestArgs& args) {
   test_options.filter = args.filter;
   test_options.files.insert(requested.begin(), requested.end());
   test_options.now = now;
+  test_options.fact_limits = limits.facts;
+  test_options.fuel = limits.fuel;
+  test_options.max_entries = limits.entries;
   test_options.jobs =
       args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   lang::TestRun run = lang::run_tests(*program, sources, exe, test_options);
@@ -182,6 +191,7 @@ Command add_test_command(CLI::App& app) {
   cmd->add_option("--coverage-min", args->coverage_min,
                   "Fail unless at least this percentage of the rules fire in some test")
       ->check(CLI::Range(0.0, 100.0));
+  add_limit_option(cmd, args->limits);
   cmd->add_option("--jobs", args->jobs,
                   "Threads (default: one per core); output keeps declaration order")
       ->check(CLI::Range(1u, 256u));

@@ -45,12 +45,12 @@ bool read_file(const std::string& path, std::string& text, std::string& error,
 }
 
 bool compile_paths(const std::vector<std::string>& paths, const std::string& name,
-                   runtime::Image& image) {
+                   runtime::Image& image, const Limits& limits) {
   std::vector<std::string> files;
   std::string error;
   lang::SourceSet sources;
   if (!lang::collect_rule_files(paths, files, error) ||
-      !lang::read_sources(files, sources, error)) {
+      !lang::read_sources(files, sources, error, limits.parse.max_source_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return false;
   }
@@ -61,6 +61,7 @@ bool compile_paths(const std::vector<std::string>& paths, const std::string& nam
   lang::Diagnostics diags;
   lang::FrontEndOptions options;
   options.check.lints = false;  // `rulec check` is where lints are read
+  options.limits = limits.parse;
   auto program = lang::check_sources(sources, diags, options);
   if (diags.has_errors() || program == nullptr) {
     lang::RenderOptions render;
@@ -92,7 +93,8 @@ bool read_bundle_file(const std::string& path, runtime::Image& image) {
 }
 
 std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
-                                                        const std::string& bundle) {
+                                                        const std::string& bundle,
+                                                        const Limits& limits) {
   runtime::Image image;
   if (paths.empty() && bundle.empty()) {
     // The shipped packs, compiled into rulec at build time.
@@ -105,7 +107,7 @@ std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::s
     }
   } else if (!bundle.empty()) {
     if (!read_bundle_file(bundle, image)) return nullptr;
-  } else if (!compile_paths(paths, "rules", image)) {
+  } else if (!compile_paths(paths, "rules", image, limits)) {
     return nullptr;
   }
   std::string error;

@@ -9,13 +9,14 @@
 
 #include "runtime/executable.hpp"
 #include "runtime/image.hpp"
+#include "tools/rulec/limits.hpp"
 
 namespace precept::rulec {
 
 // Compiles the `.rules` files under `paths`; false after printing the
 // diagnostics or the I/O error.
 bool compile_paths(const std::vector<std::string>& paths, const std::string& name,
-                   runtime::Image& image);
+                   runtime::Image& image, const Limits& limits);
 
 // Reads a bundle file into `image` (framing checked, not yet verified).
 bool read_bundle_file(const std::string& path, runtime::Image& image);
@@ -23,7 +24,8 @@ bool read_bundle_file(const std::string& path, runtime::Image& image);
 // A verified executable from rule paths or a bundle (at most one of them);
 // with neither, the shipped rule packs built into rulec.
 std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::string>& paths,
-                                                        const std::string& bundle);
+                                                        const std::string& bundle,
+                                                        const Limits& limits);
 
 // Reads a whole file of at most `max_bytes`; false with `error` set (naming
 // the file) when it cannot be read or is larger.
