@@ -12,6 +12,7 @@
 #include <re2/re2.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -370,6 +371,12 @@ struct Vm::State {
     bool unknown = false;
     for (std::uint32_t i = 0; i < c.list->count; ++i) {
       const Value& item = c.list->items[i];
+      if (x.tag == Tag::string && item.tag == Tag::string) {
+        // The common case (a tag in a list of tags) without the general
+        // comparison: lengths first, then bytes.
+        if (item.aux == x.aux && std::memcmp(item.s, x.s, x.aux) == 0) return Value::boolean(true);
+        continue;
+      }
       if (item.is_unknown()) {
         unknown = true;
         reason = join_reasons(reason, reason_of(item));
@@ -385,6 +392,7 @@ struct Vm::State {
     return v;
   }
   Value kleene_and(const Value& a, const Value& b) {
+    if (a.tag == Tag::boolean && b.tag == Tag::boolean) return Value::boolean(a.b && b.b);
     Kleene x = truth(a), y = truth(b);
     if (x == Kleene::false_ || y == Kleene::false_) return Value::boolean(false);
     if (x == Kleene::true_ && y == Kleene::true_) return Value::boolean(true);
@@ -392,6 +400,7 @@ struct Vm::State {
                                        y == Kleene::unknown ? reason_of(b) : 0));
   }
   Value kleene_or(const Value& a, const Value& b) {
+    if (a.tag == Tag::boolean && b.tag == Tag::boolean) return Value::boolean(a.b || b.b);
     Kleene x = truth(a), y = truth(b);
     if (x == Kleene::true_ || y == Kleene::true_) return Value::boolean(true);
     if (x == Kleene::false_ && y == Kleene::false_) return Value::boolean(false);
