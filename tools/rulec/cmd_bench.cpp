@@ -197,10 +197,7 @@ int run_bench(const BenchArgs& args) {
 Command add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand("bench", "Measure decision latency and throughput");
-  cmd->add_option("paths", args->paths,
-                  "Rule files, or folders searched recursively for *.rules (default: the shipped "
-                  "AI-governance packs built into rulec)");
-  cmd->add_option("-b,--bundle", args->bundle, "A compiled bundle (.rbc) instead of rule files");
+  add_program_options(cmd, args->paths, args->bundle);
   cmd->add_option("--facts", args->facts,
                   "Facts documents, one per line (JSON Lines); the benchmark cycles through them")
       ->required();

@@ -187,10 +187,7 @@ int run_eval(const EvalArgs& args) {
 Command add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand("eval", "Decide: evaluate rules against a facts document");
-  cmd->add_option("paths", args->paths,
-                  "Rule files, or folders searched recursively for *.rules (default: the shipped "
-                  "AI-governance packs built into rulec)");
-  cmd->add_option("-b,--bundle", args->bundle, "A compiled bundle (.rbc) instead of rule files");
+  add_program_options(cmd, args->paths, args->bundle);
   cmd->add_option("--facts", args->facts, "The facts document (JSON)");
   cmd->add_option("--batch", args->batch,
                   "Facts documents, one per line (JSON Lines): one decision per line");

@@ -1,5 +1,6 @@
 #include "tools/rulec/rules_input.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -75,6 +76,13 @@ bool compile_paths(const std::vector<std::string>& paths, const std::string& nam
   compile.name = name;
   image = lang::compile(*program, sources, compile);
   return true;
+}
+
+void add_program_options(CLI::App* cmd, std::vector<std::string>& paths, std::string& bundle) {
+  cmd->add_option("paths", paths,
+                  "Rule files, or folders searched recursively for *.rules (default: the shipped "
+                  "AI-governance packs built into rulec)");
+  cmd->add_option("-b,--bundle", bundle, "A compiled bundle (.rbc) instead of rule files");
 }
 
 bool read_bundle_file(const std::string& path, runtime::Image& image) {

@@ -27,6 +27,10 @@ std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::s
                                                         const std::string& bundle,
                                                         const Limits& limits);
 
+// The PATH... and -b BUNDLE options of the commands that run a program
+// (load_program's inputs).
+void add_program_options(CLI::App* cmd, std::vector<std::string>& paths, std::string& bundle);
+
 // Reads a whole file of at most `max_bytes`; false with `error` set (naming
 // the file) when it cannot be read or is larger.
 bool read_file(const std::string& path, std::string& text, std::string& error,
