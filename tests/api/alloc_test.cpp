@@ -7,10 +7,7 @@
 // an executable of its own; it also links the runtime, to compare.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -20,37 +17,7 @@
 #include "runtime/facts.hpp"
 #include "runtime/vm.hpp"
 #include "tests/api/api_support.hpp"
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-// Every form that the standard library may pair with the replaced
-// operator delete (std::stable_sort's buffer comes from the nothrow form),
-// so that with AddressSanitizer too each allocation is freed as it was made.
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-// GCC cannot see that the replaced operator new above is malloc.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#include "tests/support/allocation_counter.hpp"
 
 namespace {
 
@@ -71,9 +38,9 @@ std::size_t third_round(const std::vector<std::string>& documents, Decide decide
   for (int round = 0; round < 2; ++round) {
     for (const std::string& d : documents) decide(d);
   }
-  std::size_t before = allocations.load();
+  std::size_t before = precept::test::allocation_count();
   for (const std::string& d : documents) decide(d);
-  return allocations.load() - before;
+  return precept::test::allocation_count() - before;
 }
 
 }  // namespace

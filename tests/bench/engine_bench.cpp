@@ -10,11 +10,8 @@
 // tests/bench/peer/compare.sh (docs/performance.md).
 #include <benchmark/benchmark.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,22 +23,7 @@
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
 #include "runtime/vm.hpp"
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-// GCC cannot see that the replaced operator new above is malloc.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/support/allocation_counter.hpp"
 
 using namespace precept;
 
@@ -154,7 +136,7 @@ void decide(benchmark::State& state, bool from_text) {
     for (const runtime::Facts& f : loaded) vm.evaluate(f, opts, decision);
   }
   std::size_t next = 0;
-  const std::size_t before = allocations.load();
+  const std::size_t before = test::allocation_count();
   for (auto _ : state) {
     if (from_text) {
       loader.load(docs[next], facts, error);
@@ -166,7 +148,7 @@ void decide(benchmark::State& state, bool from_text) {
     next = next + 1 == docs.size() ? 0 : next + 1;
   }
   state.counters["allocs_per_decision"] = benchmark::Counter(
-      static_cast<double>(allocations.load() - before), benchmark::Counter::kAvgIterations);
+      static_cast<double>(test::allocation_count() - before), benchmark::Counter::kAvgIterations);
 }
 
 void BM_decide_loaded(benchmark::State& state) { decide(state, false); }
