@@ -1,7 +1,7 @@
 #include "runtime/guard_index.hpp"
 
 #include <bit>
-#include <map>
+#include <algorithm>
 #include <string>
 
 #include "runtime/hash.hpp"
@@ -20,30 +20,46 @@ GuardIndex::GuardIndex(const Image& image) {
   table_of_field_.assign(field_count_, -1);
   guard_count_ = image.guards.size();
 
-  // Group the guards by the field holding their strings, then by string.
-  std::map<std::uint32_t, std::map<std::string_view, std::vector<std::uint32_t>>> by_field;
+  // Group the guards by the field holding their strings, then by string:
+  // one sorted list of (field, string, guard), then one table per field.
+  struct Entry {
+    std::uint32_t field;
+    std::string_view text;
+    std::uint32_t guard;
+  };
+  std::vector<Entry> entries;
   guard_fields_.resize(guard_count_);
   for (std::uint32_t g = 0; g < guard_count_; ++g) {
     const Guard& guard = image.guards[g];
     for (const FieldRef& step : guard.path)
       guard_fields_[g].push_back(field_base_[step.record] + step.field);
-    auto& strings = by_field[guard_fields_[g].back()];
-    for (const std::string& s : guard.strings) {
-      auto& ids = strings[s];
-      if (ids.empty() || ids.back() != g) ids.push_back(g);
-    }
+    for (const std::string& text : guard.strings) entries.push_back({guard_fields_[g].back(), text, g});
   }
-  for (const auto& [field, strings] : by_field) {
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.field != b.field) return a.field < b.field;
+    if (a.text != b.text) return a.text < b.text;
+    return a.guard < b.guard;
+  });
+  for (std::size_t i = 0; i < entries.size();) {
+    const std::uint32_t field = entries[i].field;
+    std::size_t end = i;
+    std::size_t distinct = 0;
+    for (; end < entries.size() && entries[end].field == field; ++end) {
+      if (end == i || entries[end].text != entries[end - 1].text) ++distinct;
+    }
     table_of_field_[field] = static_cast<std::int32_t>(tables_.size());
     Table& table = tables_.emplace_back();
-    table.slots.resize(std::bit_ceil(std::max<std::size_t>(4, strings.size() * 2)));
+    table.slots.resize(std::bit_ceil(std::max<std::size_t>(4, distinct * 2)));
     table.mask = table.slots.size() - 1;
-    for (const auto& [text, ids] : strings) {
+    while (i < end) {
+      const std::string_view text = entries[i].text;
+      const auto first = static_cast<std::uint32_t>(ids_.size());
+      for (; i < end && entries[i].text == text; ++i) {
+        if (ids_.size() == first || ids_.back() != entries[i].guard) ids_.push_back(entries[i].guard);
+      }
       std::uint64_t at = hash(text) & table.mask;
       while (table.slots[at].count != 0) at = (at + 1) & table.mask;
-      table.slots[at] = Slot{text, static_cast<std::uint32_t>(ids_.size()),
-                             static_cast<std::uint32_t>(ids.size())};
-      ids_.insert(ids_.end(), ids.begin(), ids.end());
+      table.slots[at] = Slot{text, first, static_cast<std::uint32_t>(ids_.size()) - first};
     }
   }
 }

@@ -10,6 +10,7 @@ packages=(
   tao-pegtl-dev                   # the grammar
   nlohmann-json3-dev              # manifests, API conversions, test fixtures
   libsimdjson-dev                 # the fact-loading hot path
+  libssl-dev                      # libcrypto: SHA-256 of bundles and sources
   libboost-container-dev          # flat_map / small_vector for hot data
   libfmt-dev
   libcli11-dev                    # rulec's argument parsing
