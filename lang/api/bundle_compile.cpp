@@ -50,6 +50,11 @@ Result<Bundle> Bundle::compile(std::span<const Source> sources,
     front_end.check.lints = false;  // lints are for `rulec check`, not for loading rules
     // Sources come from memory: a test's `given file` has nothing to be relative to.
     front_end.check.read_given_files = false;
+    front_end.limits.max_source_bytes = options.max_source_bytes;
+    front_end.limits.max_nesting = options.max_nesting;
+    front_end.limits.max_expression_depth = options.max_expression_depth;
+    front_end.limits.max_identifier_bytes = options.max_identifier_bytes;
+    front_end.limits.max_string_bytes = options.max_string_bytes;
     std::unique_ptr<lang::Program> program = lang::check_sources(set, diags, front_end);
     if (program == nullptr || diags.has_errors()) {
       std::string text = lang::render_text(diags, set, {});

@@ -145,6 +145,20 @@ TEST_CASE("rule sources with errors give the rendered diagnostics", "[api][bundl
                                             Catch::EndsWith("1 error; nothing was compiled"));
 }
 
+TEST_CASE("Bundle::compile holds the sources to its limits", "[api][bundle][compile][errors]") {
+  std::vector<Source> sources{{"demo.rules", valid_rules}};
+  auto message_with = [&](CompileOptions options) {
+    Result<Bundle> bundle = Bundle::compile(sources, options);
+    REQUIRE_FALSE(bundle.ok());
+    CHECK(bundle.status().kind() == ErrorKind::compile);
+    return bundle.status().message();
+  };
+  CHECK_THAT(message_with({.max_source_bytes = 16}), Catch::Contains("[file-too-large]"));
+  CHECK_THAT(message_with({.max_expression_depth = 1}), Catch::Contains("[nesting-too-deep]"));
+  CHECK_THAT(message_with({.max_identifier_bytes = 2}), Catch::Contains("demo.rules:"));
+  CHECK(Bundle::compile(sources, {.max_source_bytes = 1 << 20}).ok());
+}
+
 TEST_CASE("compiling nothing, or NUL bytes, is an error value", "[api][bundle][compile][errors]") {
   Result<Bundle> none = Bundle::compile({});
   CHECK(none.status().kind() == ErrorKind::invalid_argument);

@@ -78,6 +78,13 @@ struct Source {
 struct CompileOptions {
   std::string name = "rules";     // the bundle's name in its manifest
   std::string version = "0.0.0";  // and its version
+  // Limits on the sources (docs/security.md); past one, a compile error
+  // names the file and place.
+  std::size_t max_source_bytes = std::size_t{4} << 20;  // one source
+  unsigned max_nesting = 64;             // parentheses, lists, sets, types, given literals
+  unsigned max_expression_depth = 256;   // one expression tree
+  std::size_t max_identifier_bytes = 256;
+  std::size_t max_string_bytes = std::size_t{64} << 10;  // one string literal
 };
 
 // A verified, immutable compiled program. Copies share it.
