@@ -99,6 +99,14 @@ expect 1 "batch gate" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/bat
 printf '{"workload": 1}\nnot json\n' >"$scratch/mixed.jsonl"
 expect 2 "batch with a bad line" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/mixed.jsonl"
 contains "$scratch/out" '{"error":"line 2:' "the bad line gets an error object"
+printf '{"workload": 1}\n\n   \n%s\n{"workload": 1}' "$(head -c 300 /dev/zero | tr '\0' x)" >"$scratch/long.jsonl"
+expect 2 "batch with a line over the facts limit" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/long.jsonl" --limit facts-bytes=100
+contains "$scratch/out" '{"error":"line 4: the facts document is larger than 100 bytes' "the long line is numbered and refused"
+[ "$(wc -l <"$scratch/out")" = 3 ] || { echo "FAIL: the batch with a long line wrote $(wc -l <"$scratch/out") lines for 3"; failures=$((failures + 1)); }
+expect 2 "an endless batch ends" -- timeout 20 "$rulec" eval -b "$scratch/a.rbc" --batch /dev/zero --limit facts-bytes=1000
+contains "$scratch/err" 'the limit for a batch' "the endless batch error"
+expect 2 "a folder is not a batch" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$source_dir"
+contains "$scratch/err" 'cannot read' "the folder error"
 
 # Limits: each one changed with --limit and exceeded gives a clear error.
 expect 0 "fuel limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuel=5

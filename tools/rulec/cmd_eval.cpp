@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -43,10 +45,6 @@ bool gate_fails(const std::string& fail_on, runtime::Outcome outcome) {
   return fail_on == "review" && outcome == Outcome::review;
 }
 
-// A JSON Lines batch is read whole; each line is a facts document with its
-// own limit.
-constexpr std::size_t max_batch_bytes = std::size_t{4} << 30;
-
 // One worker's reusable state: a loader, a VM and buffers.
 struct Worker {
   Worker(const std::shared_ptr<const runtime::Executable>& exe, const runtime::FactLimits& limits)
@@ -80,55 +78,75 @@ int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Execut
 }
 
 // JSON Lines in, one compact decision per line out, in input order. A line
-// that is not a facts document gets `{"error": ...}` in its place.
+// that is not a facts document gets `{"error": ...}` in its place. The
+// input streams through in blocks of lines, each decided across the
+// threads and then written in order, so memory stays bounded however long
+// the input is (and a FIFO works).
 int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
               const runtime::EvalOptions& options, const Limits& limits) {
-  std::string text;
-  std::string error;
-  if (!read_file(args.batch, text, error, max_batch_bytes)) {
-    fmt::print(stderr, "rulec: {}\n", error);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(args.batch.c_str(), "rb"),
+                                                       &std::fclose);
+  if (file == nullptr) {
+    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", args.batch, std::strerror(errno));
     return exit_usage;
   }
-  std::vector<JsonLine> lines = split_json_lines(text);
-
-  // Blocks of lines: each is decided across the threads, then written in
-  // order, so memory stays bounded however long the input is.
+  // Longer input than this is refused: an endless stream must end.
+  constexpr std::uint64_t max_batch_bytes = std::uint64_t{4} << 30;
+  JsonLineReader reader(file.get(), limits.facts.max_bytes, max_batch_bytes);
   constexpr std::size_t block = 4096;
-  unsigned jobs = std::max(1u, std::min<unsigned>(args.jobs, static_cast<unsigned>(lines.size())));
+  // A block also stops after this much text, so a file of huge lines
+  // cannot hold thousands of them at once.
+  constexpr std::size_t block_bytes = std::size_t{64} << 20;
+  const unsigned jobs = std::max(1u, args.jobs);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned j = 0; j < jobs; ++j) workers.push_back(std::make_unique<Worker>(exe, limits.facts));
-  std::vector<std::string> results(std::min(block, lines.size()));
-  std::vector<char> failed(results.size(), 0);
-  std::vector<runtime::Outcome> outcomes(results.size(), runtime::Outcome::allow);
+  std::vector<std::string> lines(block);
+  std::vector<std::size_t> numbers(block);
+  std::vector<char> too_long(block, 0);
+  std::vector<std::string> results(block);
+  std::vector<char> failed(block, 0);
+  std::vector<runtime::Outcome> outcomes(block, runtime::Outcome::allow);
   std::string output;
   bool any_failed = false;
   bool gate = false;
-  for (std::size_t start = 0; start < lines.size(); start += block) {
-    std::size_t count = std::min(block, lines.size() - start);
+  for (;;) {
+    std::size_t count = 0;
+    std::size_t bytes = 0;
+    bool long_line = false;
+    while (count < block && bytes < block_bytes &&
+           reader.next(lines[count], numbers[count], long_line)) {
+      too_long[count] = long_line ? 1 : 0;
+      bytes += lines[count].size();
+      ++count;
+    }
+    if (count == 0) break;
     auto work = [&](Worker& worker, std::size_t from, std::size_t to) {
       std::string problem;
       for (std::size_t k = from; k < to; ++k) {
-        std::size_t i = start + k;
         failed[k] = 0;
-        if (!worker.loader.load(lines[i].text, worker.facts, problem)) {
-          std::string message = fmt::format("line {}: {}", lines[i].number, problem);
-          results[k] = "{\"error\":";
-          runtime::append_json_string(results[k], message);
-          results[k] += "}";
-          failed[k] = 1;
+        if (too_long[k]) {
+          problem = fmt::format("the facts document is larger than {} bytes, the limit",
+                                limits.facts.max_bytes);
+        } else if (worker.loader.load(lines[k], worker.facts, problem)) {
+          worker.vm.evaluate(worker.facts, options, worker.decision);
+          results[k] = runtime::to_json(worker.decision, exe->image());
+          outcomes[k] = worker.decision.outcome;
           continue;
         }
-        worker.vm.evaluate(worker.facts, options, worker.decision);
-        results[k] = runtime::to_json(worker.decision, exe->image());
-        outcomes[k] = worker.decision.outcome;
+        std::string message = fmt::format("line {}: {}", numbers[k], problem);
+        results[k] = "{\"error\":";
+        runtime::append_json_string(results[k], message);
+        results[k] += "}";
+        failed[k] = 1;
       }
     };
-    if (jobs <= 1) {
+    const unsigned used = std::min<unsigned>(jobs, static_cast<unsigned>(count));
+    if (used <= 1) {
       work(*workers[0], 0, count);
     } else {
       std::vector<std::thread> threads;
-      std::size_t chunk = (count + jobs - 1) / jobs;
-      for (unsigned j = 0; j < jobs; ++j) {
+      std::size_t chunk = (count + used - 1) / used;
+      for (unsigned j = 0; j < used; ++j) {
         std::size_t from = j * chunk;
         std::size_t to = std::min(count, from + chunk);
         if (from >= to) break;
@@ -149,6 +167,15 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   }
   std::fwrite(output.data(), 1, output.size(), stdout);
   std::fflush(stdout);
+  if (reader.too_big()) {
+    fmt::print(stderr, "rulec: `{}` is longer than {} bytes, the limit for a batch; stopped there\n",
+               args.batch, max_batch_bytes);
+    return exit_usage;
+  }
+  if (reader.failed()) {
+    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", args.batch, std::strerror(errno));
+    return exit_usage;
+  }
   if (any_failed) {
     fmt::print(stderr,
                "rulec: some lines of `{}` are not valid facts documents (see their `error`)\n",

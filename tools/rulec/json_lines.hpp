@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,5 +18,39 @@ struct JsonLine {
 
 // Lines holding only spaces and tabs are skipped, as JSON Lines readers do.
 std::vector<JsonLine> split_json_lines(std::string_view text);
+
+// Reads JSON Lines from a file (a FIFO or a pipe too) a buffer at a time,
+// so a batch of any length streams through bounded memory: a line longer
+// than `max_line` bytes is reported as too long and its bytes are dropped
+// as they are read, never held. Past `max_total` bytes of input it stops,
+// as if the input ended there, and too_big() says so (an endless stream,
+// like /dev/zero, ends instead of hanging).
+class JsonLineReader {
+ public:
+  JsonLineReader(std::FILE* file, std::size_t max_line, std::uint64_t max_total);
+
+  // The next non-blank line into `text` (its buffer reused), with its
+  // 1-based number; false at the end of the input. `too_long` is set, and
+  // `text` empty, for a line over the limit.
+  bool next(std::string& text, std::size_t& number, bool& too_long);
+  // A read error (not the end of the file) stopped the input.
+  bool failed() const { return failed_; }
+  bool too_big() const { return too_big_; }
+
+ private:
+  bool fill();
+
+  std::FILE* file_;
+  std::size_t max_line_;
+  std::uint64_t max_total_;
+  std::uint64_t total_ = 0;
+  std::vector<char> buffer_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  std::size_t number_ = 0;
+  bool eof_ = false;
+  bool failed_ = false;
+  bool too_big_ = false;
+};
 
 }  // namespace precept::rulec
