@@ -12,32 +12,12 @@
 #include "lang/frontend.hpp"
 #include "lang/render.hpp"
 #include "precept/precept.hpp"
+#include "runtime/api/boundary.hpp"
 #include "runtime/bundle.hpp"
 
 namespace precept {
 inline namespace v1 {
 
-namespace {
-
-// The API's boundary rule: no exception leaves it. (libprecept has the same
-// helper, but keeps it hidden.)
-Status status_of_current_exception() noexcept {
-  try {
-    throw;
-  } catch (const std::bad_alloc&) {
-    return Status(ErrorKind::out_of_memory, "out of memory");
-  } catch (const std::exception& e) {
-    try {
-      return Status(ErrorKind::internal, std::string("internal error: ") + e.what());
-    } catch (...) {
-      return Status(ErrorKind::out_of_memory, "out of memory");
-    }
-  } catch (...) {
-    return Status(ErrorKind::internal, "internal error");
-  }
-}
-
-}  // namespace
 
 Result<Bundle> Bundle::compile(std::span<const Source> sources,
                                const CompileOptions& options) noexcept {
@@ -69,7 +49,7 @@ Result<Bundle> Bundle::compile(std::span<const Source> sources,
     std::string bytes = runtime::write_bundle(image);
     return from_bytes(std::string_view(bytes));
   } catch (...) {
-    return status_of_current_exception();
+    return detail::status_from_current_exception();
   }
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "runtime/api/boundary.hpp"
 #include "precept/precept.hpp"
 #include "runtime/decision.hpp"
 #include "runtime/executable.hpp"
@@ -55,10 +56,6 @@ struct EvaluatorScratch {
   runtime::Facts facts;
   std::string error;
 };
-
-// The Status for the exception being handled: called in a catch (...) at
-// the API boundary, so no exception leaves the library.
-Status status_from_current_exception() noexcept;
 
 // The runtime's options for one evaluation (reading the clock when
 // `options.now` is unset) and its fact limits.

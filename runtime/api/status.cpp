@@ -34,24 +34,4 @@ const char* version() noexcept { return PRECEPT_VERSION_STRING; }
 
 }  // namespace v1
 
-namespace detail {
-
-Status status_from_current_exception() noexcept {
-  // "out of memory" fits std::string's inline buffer: reporting it needs no memory.
-  try {
-    throw;
-  } catch (const std::bad_alloc&) {
-    return Status(ErrorKind::out_of_memory, "out of memory");
-  } catch (const std::exception& e) {
-    try {
-      return Status(ErrorKind::internal, std::string("internal error: ") + e.what());
-    } catch (...) {
-      return Status(ErrorKind::out_of_memory, "out of memory");
-    }
-  } catch (...) {
-    return Status(ErrorKind::internal, "internal error");
-  }
-}
-
-}  // namespace detail
 }  // namespace precept
