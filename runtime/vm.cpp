@@ -374,7 +374,9 @@ struct Vm::State {
       if (x.tag == Tag::string && item.tag == Tag::string) {
         // The common case (a tag in a list of tags) without the general
         // comparison: lengths first, then bytes.
-        if (item.aux == x.aux && std::memcmp(item.s, x.s, x.aux) == 0) return Value::boolean(true);
+        // (memcmp must not see the null pointer of an empty string.)
+        if (item.aux == x.aux && (x.aux == 0 || std::memcmp(item.s, x.s, x.aux) == 0))
+          return Value::boolean(true);
         continue;
       }
       if (item.is_unknown()) {
