@@ -42,9 +42,8 @@ class ByteSource {
 // disagreements (numbered as in tests/unit/reference_test.cpp), so the
 // fuzzer keeps finding new ones; turn one on to check a fix.
 struct GeneratorOptions {
-  // 5. `"${x}"` in a condition: the VM writes an unknown x as the text
-  // `unknown` there instead of making the string unknown.
-  bool interpolation_in_conditions = false;
+  // 5. `"${x}"` in a condition (fixed: on).
+  bool interpolation_in_conditions = true;
   // 2. `x or true`, `x and false`: the compiler folds them to the constant
   // and never evaluates x, so x's reads and errors go unreported. Off: a
   // constant operand of `and`/`or` is written first (fuzz/known_disagreements

@@ -376,6 +376,11 @@ class Compiler {
   }
 
   void compile_node(FunctionBuilder& fb, const Expr& e, const InterpString& s) {
+    // Only the message itself shows unknown parts as text; an interpolation
+    // anywhere else (a condition, a def, a nested one) is a value, unknown
+    // when a part is.
+    const bool message = compiling_message_;
+    compiling_message_ = false;
     std::uint32_t count = 0;
     for (const InterpPart& part : s.parts) {
       if (part.expr) {
@@ -387,7 +392,7 @@ class Compiler {
       ++count;
     }
     if (count == 1 && s.parts.size() == 1 && !s.parts[0].expr) return;  // plain text
-    fb.emit(Op::concat, e.span, count);
+    fb.emit(Op::concat, e.span, count, message ? 1 : 0);
   }
 
   std::uint32_t string_constant(std::string text) {
@@ -828,7 +833,9 @@ class Compiler {
       return;
     }
     if (e.message) {
+      compiling_message_ = true;
       expr(fb, *e.message);
+      compiling_message_ = false;
     } else {
       fb.emit(Op::push_none, e.span);
     }
@@ -856,6 +863,7 @@ class Compiler {
   std::unordered_map<const Type*, std::uint32_t> enum_index_;
   std::unordered_map<const Type*, std::uint32_t> record_index_;
   std::unordered_map<std::string, std::size_t> guard_index_;
+  bool compiling_message_ = false;  // the next interpolation is an effect's message
   std::unordered_map<std::string, std::uint32_t> constant_index_;
   std::unordered_map<const Decl*, std::uint32_t> def_index_;
 };

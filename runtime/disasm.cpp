@@ -399,7 +399,9 @@ class Disassembler {
         return fmt::format("slot {}?", in.a);
       }
       case Operands::count_a:
-        return fmt::format("{}", in.a);
+        // concat's B = 1 marks an effect's message (unknown parts read `unknown`).
+        return in.op == Op::concat && in.b == 1 ? fmt::format("{} message", in.a)
+                                                 : fmt::format("{}", in.a);
       case Operands::builtin_a:
         if (in.a < stdlib::builtin_count) {
           return fmt::format("{}/{}", stdlib::builtins[in.a].name, in.b);

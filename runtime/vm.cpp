@@ -1181,9 +1181,25 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         break;
       }
       case Op::concat: {
+        const Value* from = top - in.a;
+        if (in.b == 0) {
+          // A value, not a message: unknown when a part is.
+          std::uint32_t reason = 0;
+          bool unknown = false;
+          for (std::uint32_t k = 0; k < in.a; ++k) {
+            if (from[k].is_unknown()) {
+              unknown = true;
+              reason = join_reasons(reason, reason_of(from[k]));
+            }
+          }
+          if (unknown) {
+            top -= in.a;
+            push(Value::unknown(reason));
+            break;
+          }
+        }
         std::string& text = concat_scratch;
         text.clear();
-        const Value* from = top - in.a;
         for (std::uint32_t k = 0; k < in.a; ++k) {
           note_effect_value(from[k]);
           append_text(text, from[k]);

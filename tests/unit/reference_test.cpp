@@ -341,15 +341,8 @@ const Reproduction reproductions[] = {
      "rule r { cite \"x\" when xs[i] > 0 then warn \"w\" }\n",
      R"({"xs": [1], "i": 4294967295})", "missing",
      R"([{"path":"xs[4294967295]","rules":["known.index.r"]}])", "[]"},
-    // 5. `${x}` of an unknown x in a condition: "any other operation on an
-    //    unknown operand is unknown" (LANGUAGE.md), so the string is
-    //    unknown and the rule undetermined. The VM writes the text
-    //    `unknown` (as in a message) and the rule denies.
-    {"interpolated-unknown",
-     "package known.interp\n"
-     "facts { name: string }\n"
-     "rule r { cite \"x\" when \"${name}\" == \"unknown\" then deny \"d\" }\n",
-     "{}", "outcome", R"("indeterminate")", R"("deny")"},
+    // 5. (Fixed: `${x}` of an unknown x outside a message is unknown;
+    //    golden case 36_interpolation_unknown.)
     // 6. floor and ceil are unknown "outside the int range" (the builtin
     //    table); the VM's range stops at +-9.2e18, short of 2^63.
     {"rounding-range",
