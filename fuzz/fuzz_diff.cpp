@@ -19,7 +19,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "fuzz/known_disagreements.hpp"
 #include "fuzz/program_gen.hpp"
 #include "lang/compiler.hpp"
 #include "lang/frontend.hpp"
@@ -36,17 +35,16 @@ struct Counts {
   std::size_t rejected = 0;  // by the checker: a gap in the generator
   std::size_t compared = 0;
   std::size_t limited = 0;  // hit a limit: not comparable
-  std::size_t known = 0;    // a known disagreement (fuzz/known_disagreements.hpp)
   std::size_t disagreed = 0;
 
   void print() const {
     if (generated == 0) return;
     std::fprintf(stderr,
                  "fuzz_diff: %zu programs, %zu passed the checker (%.1f%%), %zu compared, %zu "
-                 "hit a limit, %zu known disagreements, %zu new ones\n",
+                 "hit a limit, %zu disagreements\n",
                  generated, generated - rejected,
                  100.0 * static_cast<double>(generated - rejected) / static_cast<double>(generated),
-                 compared, limited, known, disagreed);
+                 compared, limited, disagreed);
   }
   ~Counts() { print(); }
 };
@@ -111,10 +109,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   ++counts.compared;
   if (comparison.agree()) return 0;
-  if (fuzz::is_known_disagreement(*program, reference, vm, comparison)) {
-    ++counts.known;
-    return 0;
-  }
   report(c.rules, c.facts,
          "the VM and the reference interpreter disagree (now = " + std::to_string(c.now) +
              ", explain = " + (c.explain ? "on" : "off") + ")\n" + comparison.summary);

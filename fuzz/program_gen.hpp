@@ -38,33 +38,26 @@ class ByteSource {
   std::size_t pos_ = 0;
 };
 
-// What the generator may write. The switches that are off avoid the known
-// disagreements (numbered as in tests/unit/reference_test.cpp), so the
-// fuzzer keeps finding new ones; turn one on to check a fix.
+// What the generator may write. Each switch is a shape that once exposed a
+// bug of the compiler or VM (numbered as in tests/unit/reference_test.cpp,
+// all fixed and on); turning one off keeps the fuzzer away from a shape
+// while its bug is open, so that it goes on finding others.
 struct GeneratorOptions {
-  // 5. `"${x}"` in a condition (fixed: on).
+  // 5. `"${x}"` in a condition.
   bool interpolation_in_conditions = true;
-  // 2. `x or true`, `x and false`: the compiler folds them to the constant
-  // and never evaluates x, so x's reads and errors go unreported. Off: a
-  // constant operand of `and`/`or` is written first (fuzz/known_disagreements
-  // recognises the shapes that are left).
-  bool absorbing_constant_operands = false;
+  // 2. `x or true`, `x and false`, where x must still be evaluated. Off: a
+  // constant operand of `and`/`or` is written first.
+  bool absorbing_constant_operands = true;
   // 3. Number literals past 1e3 in programs, so a constant expression can
-  // overflow: the compiler folds the overflow to infinity instead of an
-  // evaluation error. Facts still carry huge numbers.
-  bool huge_number_literals = false;
-  // 4. List indexes of 2^32 - 1 and more: past the end of a facts list the
-  // VM reports such an index as an evaluation error, not as a missing fact.
+  // overflow the range of a double. (Facts carry huge numbers either way.)
+  bool huge_number_literals = true;
+  // 4. List indexes of 2^32 - 1 and more, past the end of a facts list.
   // Off: an index is taken `% 4`.
-  bool huge_indexes = false;
-  // 7. The empty string, in programs and facts: the VM's `in` compares two
-  // empty strings with memcmp(nullptr, ..., 0), undefined behaviour that
-  // the sanitizers stop the fuzzer on.
-  bool empty_strings = false;
-  // 8. The literal 0.0, which `-` makes -0.0: the compiler keeps both 0.0
-  // and -0.0 in a constant set, where the VM's own equality (and the facts
-  // loader) takes them for one element.
-  bool signed_zero_literals = false;
+  bool huge_indexes = true;
+  // 7. The empty string, in programs and facts.
+  bool empty_strings = true;
+  // 8. The literal 0.0, which `-` makes -0.0, in constant sets.
+  bool signed_zero_literals = true;
 };
 
 struct GeneratedCase {

@@ -79,19 +79,28 @@ std::optional<ConstValue> arithmetic(BinaryOp op, const ConstValue& a, const Con
   }
   double x = as_double(a);
   double y = as_double(b);
+  double r = 0;
   switch (op) {
     case BinaryOp::add:
-      return number(x + y);
+      r = x + y;
+      break;
     case BinaryOp::sub:
-      return number(x - y);
+      r = x - y;
+      break;
     case BinaryOp::mul:
-      return number(x * y);
+      r = x * y;
+      break;
     case BinaryOp::div:
       if (y == 0) return std::nullopt;
-      return number(x / y);
+      r = x / y;
+      break;
     default:
       return std::nullopt;
   }
+  // Past the range of a double is an evaluation error, at run time, like
+  // a division by zero: not a folded infinity.
+  if (!std::isfinite(r)) return std::nullopt;
+  return number(r);
 }
 
 }  // namespace
@@ -201,19 +210,18 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
   auto* b = e->as<Binary>();
   if (b == nullptr) return std::nullopt;
   auto lhs = fold_constant(b->lhs.get(), types, depth + 1);
-  // Kleene: `false and x` is false and `true or x` is true, whatever x is.
+  // Kleene: `false and x` is false and `true or x` is true, whatever x is,
+  // and x is never evaluated. `x and false` is false too, but x is still
+  // evaluated first (its reads are reasons, its errors are reported), so it
+  // folds only when x does.
   if (b->op == BinaryOp::and_ || b->op == BinaryOp::or_) {
     bool absorbing = b->op == BinaryOp::or_;
+    auto is_bool = [](const std::optional<ConstValue>& v) { return v && v->kind == K::boolean; };
+    if (is_bool(lhs) && lhs->boolean == absorbing) return boolean(absorbing);
+    if (!is_bool(lhs)) return std::nullopt;
     auto rhs = fold_constant(b->rhs.get(), types, depth + 1);
-    for (auto* side : {&lhs, &rhs}) {
-      if (*side && (*side)->kind == K::boolean && (*side)->boolean == absorbing) {
-        return boolean(absorbing);
-      }
-    }
-    if (lhs && rhs && lhs->kind == K::boolean && rhs->kind == K::boolean) {
-      return boolean(!absorbing);
-    }
-    return std::nullopt;
+    if (!is_bool(rhs)) return std::nullopt;
+    return boolean(rhs->boolean);
   }
   if (b->op == BinaryOp::coalesce) {
     if (!lhs) return std::nullopt;

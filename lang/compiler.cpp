@@ -310,11 +310,19 @@ class Compiler {
       case K::set: {
         c.kind = v.kind == K::list ? rt::Constant::Kind::list : rt::Constant::Kind::set;
         const Type* element = (t != nullptr && is_collection(t)) ? t->element : nullptr;
+        bool has_zero = false;
         for (const ConstValue& item : v.items) {
           std::uint32_t e = constant_from(item, element);
-          if (c.kind == rt::Constant::Kind::set &&
-              std::find(c.elements.begin(), c.elements.end(), e) != c.elements.end()) {
-            continue;  // constants are deduplicated, so equal values share an index
+          if (c.kind == rt::Constant::Kind::set) {
+            // Constants are deduplicated, so equal values share an index,
+            // except 0.0 and -0.0: equal, but two constants.
+            const rt::Constant& added = image_.constants[e];
+            bool zero = added.kind == rt::Constant::Kind::number && added.number == 0;
+            if ((zero && has_zero) ||
+                std::find(c.elements.begin(), c.elements.end(), e) != c.elements.end()) {
+              continue;
+            }
+            has_zero = has_zero || zero;
           }
           c.elements.push_back(e);
         }

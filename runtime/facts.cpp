@@ -59,7 +59,7 @@ std::string Facts::path_text(std::uint32_t path) const {
   std::string text;
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
     const PathNode& node = paths[*it];
-    if (node.index != no_index) {
+    if (node.index != PathNode::field_step) {
       text += fmt::format("[{}]", node.index);
     } else {
       if (!text.empty()) text += '.';

@@ -30,10 +30,13 @@
 namespace precept::runtime {
 
 // One step of a fact path. paths[0] is the root (the document itself).
+// A position is 64 bits wide: the VM names reads past the end of a facts
+// list at any int index (`xs[4294967295]`) as missing paths too.
 struct PathNode {
+  static constexpr std::uint64_t field_step = ~std::uint64_t{0};
   std::uint32_t parent = no_index;
-  std::uint32_t index = no_index;  // a list position, or no_index for a field step
-  std::string_view field;          // the field name for a field step (points into the schema)
+  std::uint64_t index = field_step;  // a list position, or field_step
+  std::string_view field;            // the field name for a field step (points into the schema)
 };
 
 struct InputError {
@@ -57,7 +60,7 @@ struct Facts {
   // `data[2].residency`; empty for the root.
   std::string path_text(std::uint32_t path) const;
   std::uint32_t add_path(std::uint32_t parent, std::string_view field) {
-    paths.push_back(PathNode{parent, no_index, field});
+    paths.push_back(PathNode{parent, PathNode::field_step, field});
     return static_cast<std::uint32_t>(paths.size() - 1);
   }
   std::uint32_t add_index_path(std::uint32_t parent, std::uint32_t index) {

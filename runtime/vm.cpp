@@ -246,7 +246,7 @@ struct Vm::State {
     if (id == no_index || id == 0) return;
     const PathNode& node = path_node(id);
     append_path(text, node.parent);
-    if (node.index != no_index) {
+    if (node.index != PathNode::field_step) {
       fmt::format_to(std::back_inserter(text), "[{}]", node.index);
     } else {
       if (!text.empty()) text.push_back('.');
@@ -258,7 +258,7 @@ struct Vm::State {
     append_path(text, id);
     return text;
   }
-  std::uint32_t extra_index_path(std::uint32_t parent, std::uint32_t index) {
+  std::uint32_t extra_index_path(std::uint32_t parent, std::uint64_t index) {
     extra_paths.push_back(PathNode{parent, index, {}});
     return static_cast<std::uint32_t>(facts->paths.size() + extra_paths.size() - 1);
   }
@@ -621,7 +621,8 @@ struct Vm::State {
       case BuiltinId::ceil: {
         double x = as_double(a);
         double r = which == BuiltinId::floor ? std::floor(x) : std::ceil(x);
-        if (!(r >= -9.2e18 && r <= 9.2e18))
+        // The int range as doubles: [-2^63, 2^63), where the cast is exact.
+        if (!(r >= -0x1p63 && r < 0x1p63))
           return failed(pc, fmt::format("`{}` is outside the int range", r));
         return Value::integer(static_cast<std::int64_t>(r));
       }
@@ -1027,10 +1028,10 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           break;
         }
         if (i.i < 0 || static_cast<std::uint64_t>(i.i) >= xs.list->count) {
-          if (xs.list->path != no_index && i.i >= 0 && i.i < 0xFFFFFFFF) {
+          if (xs.list->path != no_index && i.i >= 0) {
             // Past the end of a list in the facts: that element is missing.
             push(Value::unknown(
-                leaf(extra_index_path(xs.list->path, static_cast<std::uint32_t>(i.i)))));
+                leaf(extra_index_path(xs.list->path, static_cast<std::uint64_t>(i.i)))));
           } else {
             push(failed(
                 at, fmt::format("index {} is outside the list (length {})", i.i, xs.list->count)));
@@ -1441,12 +1442,10 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
     if (v.is_unknown()) s.report_missing(s.reason_of(v), image.outputs[i].id);
     for (const State::Pending& p : s.pending) {
       if (p.output != i || !entry.settled) continue;
-      if (p.value.is_unknown()) {
-        entry.settled = false;
-      } else {
-        Value joined = s.join(image.outputs[i].join, v, p.value);
-        entry.settled = s.equal(joined, v);
-      }
+      // An unknown raise leaves the output unsettled unless the output is
+      // already at the top of its join (true, an enum's last member).
+      Value joined = s.join(image.outputs[i].join, v, p.value);
+      entry.settled = !joined.is_unknown() && s.equal(joined, v);
     }
     entry.value.clear();
     if (entry.settled) {

@@ -19,12 +19,9 @@
 // hit a limit is not compared: the VM counts instructions and the reference
 // counts expressions.
 //
-// A disagreement that is a known bug of the VM (or of the docs) is listed
-// in `known_disagreements` with the reason; it must keep disagreeing (so a
-// fix is noticed and the entry removed). Any other disagreement fails. The
-// disagreements the differential fuzzer (fuzz/fuzz_diff.cpp) found are
-// kept at the end as minimal reproductions, each of which must still
-// disagree in the way described.
+// Any disagreement fails. The disagreements the differential fuzzer
+// (fuzz/fuzz_diff.cpp) found, all fixed, are kept at the end as minimal
+// reproductions.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -46,23 +43,6 @@ using nlohmann::json;
 namespace {
 
 const fs::path source_dir = PRECEPT_SOURCE_DIR;
-
-// Shipped documents on which the VM and the reference are known to decide
-// differently, by `<case>/<document>`, with the reason. None today: the
-// known disagreements need programs no shipped document uses; their
-// reproductions are the last test case.
-struct KnownDisagreement {
-  std::string where;
-  std::string why;
-};
-const std::vector<KnownDisagreement> known_disagreements;
-
-const KnownDisagreement* known_disagreement(const std::string& where) {
-  for (const KnownDisagreement& k : known_disagreements) {
-    if (where == k.where) return &k;
-  }
-  return nullptr;
-}
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -135,8 +115,8 @@ lang::ReferenceOptions golden_options() {
   return options;
 }
 
-// Decides `document` both ways and checks they agree (or, for a known
-// disagreement, that they still differ). Returns whether it was compared.
+// Decides `document` both ways and checks they agree. Returns whether it
+// was compared.
 bool check_agreement(const Compiled& c, const std::string& where, const json& document) {
   lang::ReferenceOptions options = golden_options();
   json reference = lang::reference_decide(*c.program, c.sources, document, options);
@@ -144,13 +124,8 @@ bool check_agreement(const Compiled& c, const std::string& where, const json& do
   lang::DecisionComparison comparison = lang::compare_decisions(reference, vm);
   if (comparison.limited) return false;
   INFO(where);
-  if (const KnownDisagreement* known = known_disagreement(where)) {
-    INFO("known disagreement, fixed? remove it from known_disagreements: " << known->why);
-    CHECK_FALSE(comparison.agree());
-  } else {
-    INFO(comparison.summary);
-    CHECK(comparison.agree());
-  }
+  INFO(comparison.summary);
+  CHECK(comparison.agree());
   return true;
 }
 
@@ -277,12 +252,11 @@ TEST_CASE("the reference interpreter decides the quickstart as the VM does", "[r
   CHECK(check_test_givens(*c, source_dir) > 0);
 }
 
-// ------------------------------------------------- known disagreements ---
+// ------------------------------------------------- fixed disagreements ---
 //
-// Found by the differential fuzzer; each is a bug of the compiler or VM per
-// the docs (the fuzzer recognises or avoids these shapes, see
-// fuzz/fuzz_diff.cpp and GeneratorOptions). When one is fixed its check
-// here fails: move the case into a golden test and delete it here.
+// Found by the differential fuzzer: each was a bug of the compiler or VM per
+// the docs, the reference interpreter deciding as the docs say. Each case
+// must now decide the same both ways, on the value the docs give.
 
 namespace {
 
@@ -290,17 +264,16 @@ struct Reproduction {
   const char* name;
   const char* rules;
   const char* facts;
-  const char* key;        // the decision key where they differ
-  const char* reference;  // that key in the reference's decision (compact JSON)
-  const char* vm;         // and in the VM's
+  const char* key;       // the decision key the bug was in
+  const char* expected;  // that key, in both decisions (compact JSON, errors without messages)
 };
 
 const Reproduction reproductions[] = {
     // 1. An output at the top of its join is settled: LANGUAGE.md, "settled
     //    when its value is known and no undetermined rule instance could
     //    raise it higher", and nothing is higher than the last member. The
-    //    VM leaves it null when an undetermined instance would raise it to
-    //    an unknown value (here `level`, missing).
+    //    VM left it null when an undetermined instance would raise it to an
+    //    unknown value (here `level`, missing).
     {"top-output-unsettled",
      "package known.top\n"
      "enum Level { low, high }\n"
@@ -308,10 +281,10 @@ const Reproduction reproductions[] = {
      "output top: Level\n"
      "rule always { cite \"x\" then raise top to high }\n"
      "rule maybe { cite \"x\" when g then raise top to level }\n",
-     "{}", "outputs", R"({"known.top.top":"high"})", R"({"known.top.top":null})"},
-    // 2. `x or true` is folded to `true` at compile time, so x is never
-    //    evaluated: its division by zero is not reported (docs/language.md:
-    //    division by zero "add[s] an evaluation error") and its reads are
+     "{}", "outputs", R"({"known.top.top":"high"})"},
+    // 2. `x or true` was folded to `true` at compile time, so x was never
+    //    evaluated: its division by zero went unreported (docs/language.md:
+    //    division by zero "add[s] an evaluation error") and its reads were
     //    missing from `because`. Only a short-circuited *right* operand is
     //    skipped by the docs' Kleene evaluation.
     {"folded-left-operand",
@@ -319,55 +292,81 @@ const Reproduction reproductions[] = {
      "facts { z: int }\n"
      "rule r { cite \"x\" when (100 / z > 1) or true then warn \"w\" }\n"
      "rule big { cite \"x\" when z > 5 then warn \"big\" }\n",
-     R"({"z": 0})", "errors", R"([{"kind":"evaluation","at":"folded-left-operand.rules:3:25"}])",
-     "[]"},
-    // 3. A constant expression that overflows the range of a number is
+     R"({"z": 0})", "errors", R"([{"kind":"evaluation","at":"folded-left-operand.rules:3:25"}])"},
+    // The same for `and`: `x and false` still evaluates x, and reads `z`.
+    {"folded-left-operand-and",
+     "package known.fold\n"
+     "facts { z: int }\n"
+     "rule r { cite \"x\" when (100 / z > 1) and false then warn \"w\" }\n",
+     R"({"z": 0})", "errors", R"([{"kind":"evaluation","at":"folded-left-operand-and.rules:3:25"}])"},
+    // 3. A constant expression that overflows the range of a number was
     //    folded to infinity: docs/language.md, "Numbers past the range of a
     //    double (1e308 * 10) are unknown, with an evaluation error". The VM
-    //    fires the rule and writes the message as "grew to null".
+    //    fired the rule and wrote the message as "grew to null".
     {"folded-number-overflow",
      "package known.overflow\n"
      "facts { on: bool = true }\n"
      "rule r { cite \"x\" when on and 1e308 * 10 > 1.0 then warn \"grew to ${1e308 * 10}\" }\n",
-     "{}", "warnings", "[]",
-     R"([{"rule":"known.overflow.r","message":"grew to null","severity":"medium","cite":["x"],)"
-     R"("bindings":{},"because":[{"path":"on","value":true}]}])"},
+     "{}", "warnings", "[]"},
     // 4. Past the end of a facts list is a missing fact (docs/language.md,
     //    "Indexing past the end of a facts list ... reads a missing fact");
-    //    the VM reports an index from 2^32 - 1 on as an evaluation error.
+    //    the VM reported an index from 2^32 - 1 on as an evaluation error.
     {"huge-index",
      "package known.index\n"
      "facts {\n  xs: list<int>\n  i: int\n}\n"
      "rule r { cite \"x\" when xs[i] > 0 then warn \"w\" }\n",
      R"({"xs": [1], "i": 4294967295})", "missing",
-     R"([{"path":"xs[4294967295]","rules":["known.index.r"]}])", "[]"},
-    // 5. (Fixed: `${x}` of an unknown x outside a message is unknown;
-    //    golden case 36_interpolation_unknown.)
+     R"([{"path":"xs[4294967295]","rules":["known.index.r"]}])"},
+    {"huge-index-max",
+     "package known.index\n"
+     "facts {\n  xs: list<int>\n  i: int\n}\n"
+     "rule r { cite \"x\" when xs[i] > 0 then warn \"w\" }\n",
+     R"({"xs": [1], "i": 9223372036854775807})", "missing",
+     R"([{"path":"xs[9223372036854775807]","rules":["known.index.r"]}])"},
+    // 5. (`${x}` of an unknown x outside a message is unknown: golden case
+    //    36_interpolation_unknown.)
     // 6. floor and ceil are unknown "outside the int range" (the builtin
-    //    table); the VM's range stops at +-9.2e18, short of 2^63.
+    //    table); the VM's range stopped at +-9.2e18, short of 2^63.
     {"rounding-range",
      "package known.rounding\n"
      "facts { x: number }\n"
      "output rounded: int = floor(x)\n",
-     R"({"x": 9.21e18})", "outputs", R"({"known.rounding.rounded":9210000000000000000})",
-     R"({"known.rounding.rounded":null})"},
-    // 7. (Not a decision: undefined behaviour the sanitizers report.) The
-    //    VM's string membership compares two empty strings with
-    //    memcmp(nullptr, nullptr, 0).
+     R"({"x": 9.21e18})", "outputs", R"({"known.rounding.rounded":9210000000000000000})"},
+    {"rounding-range-edge",
+     "package known.rounding\n"
+     "facts { x: number }\n"
+     "output rounded: int = ceil(x)\n",
+     R"({"x": 9223372036854775808.0})", "outputs", R"({"known.rounding.rounded":null})"},
+    // 7. (Not a decision: undefined behaviour the sanitizers reported. The
+    //    VM's string membership compared two empty strings with
+    //    memcmp(nullptr, nullptr, 0).)
+    {"empty-string-membership",
+     "package known.empty\n"
+     "facts { s: string }\n"
+     "output found: bool = s in [\"\", \"a\"]\n",
+     R"({"s": ""})", "outputs", R"({"known.empty.found":true})"},
     // 8. A set holds each element once, and -0.0 == 0.0: the facts loader
-    //    and the VM agree, but a constant set literal keeps both.
+    //    and the VM agreed, but a constant set literal kept both.
     {"signed-zero-set",
      "package known.zero\n"
      "facts { xs: set<number> = {} }\n"
      "output constant: int = len({-0.0, 0.0})\n"
      "output loaded: int = len(xs)\n",
-     R"({"xs": [0.0, -0.0]})", "outputs", R"({"known.zero.constant":1,"known.zero.loaded":1})",
-     R"({"known.zero.constant":2,"known.zero.loaded":1})"},
+     R"({"xs": [0.0, -0.0]})", "outputs", R"({"known.zero.constant":1,"known.zero.loaded":1})"},
 };
+
+json without_messages(json value) {
+  if (value.is_array()) {
+    for (json& e : value) {
+      if (e.is_object() && e.contains("kind")) e.erase("message");
+    }
+  }
+  return value;
+}
 
 }  // namespace
 
-TEST_CASE("the known disagreements of the VM with the reference still reproduce", "[reference]") {
+TEST_CASE("the disagreements the fuzzer found stay fixed", "[reference]") {
   for (const Reproduction& r : reproductions) {
     INFO(r.name);
     auto c = compile_text(std::string(r.name) + ".rules", r.rules);
@@ -377,16 +376,8 @@ TEST_CASE("the known disagreements of the VM with the reference still reproduce"
     json vm = lang::vm_decide(c->exe, document, options);
     lang::DecisionComparison comparison = lang::compare_decisions(reference, vm);
     INFO(comparison.summary);
-    CHECK(comparison.differences.size() >= 1);
-    auto without_messages = [](json value) {
-      if (value.is_array()) {
-        for (json& e : value) {
-          if (e.is_object() && e.contains("kind")) e.erase("message");
-        }
-      }
-      return value;
-    };
-    CHECK(without_messages(reference[r.key]) == json::parse(r.reference));
-    CHECK(without_messages(vm[r.key]) == json::parse(r.vm));
+    CHECK(comparison.agree());
+    CHECK(without_messages(reference[r.key]) == json::parse(r.expected));
+    CHECK(without_messages(vm[r.key]) == json::parse(r.expected));
   }
 }
