@@ -385,6 +385,11 @@ std::string to_json(const Decision& decision, const Image& image, bool pretty) {
   std::string out;
   out.reserve(256 + 192 * (decision.violations.size() + decision.reviews.size() +
                            decision.warnings.size() + decision.obligations.size()));
+  append_json(decision, image, out, pretty);
+  return out;
+}
+
+void append_json(const Decision& decision, const Image& image, std::string& out, bool pretty) {
   JsonWriter w(out, pretty);
   w.begin_object();
   w.key("outcome");
@@ -442,7 +447,6 @@ std::string to_json(const Decision& decision, const Image& image, bool pretty) {
   w.end_array();
 
   w.end_object();
-  return out;
 }
 
 std::string to_text(const Decision& decision, const Image& image) {

@@ -103,6 +103,10 @@ struct Decision {
 // The JSON form (docs/decisions.md): one line without `pretty`, two-space
 // indentation with it. Same decision, same bytes.
 std::string to_json(const Decision& decision, const Image& image, bool pretty = false);
+// The same, appended to `out` (a buffer a batch reuses from one decision to
+// the next).
+void append_json(const Decision& decision, const Image& image, std::string& out,
+                 bool pretty = false);
 // For people: the outcome first, then each violation, review, warning and
 // obligation with its citation and message, outputs, missing facts, errors.
 std::string to_text(const Decision& decision, const Image& image);

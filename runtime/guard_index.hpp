@@ -62,7 +62,9 @@ class GuardIndex {
   std::vector<std::int32_t> table_of_field_;
   std::vector<Table> tables_;
   std::vector<std::uint32_t> ids_;  // guard ids, grouped by (field, string)
-  std::vector<std::vector<std::uint32_t>> guard_fields_;  // per guard: its path's fields
+  // Per guard g, its path's fields: path_fields_[path_start_[g] .. path_start_[g + 1]).
+  std::vector<std::uint32_t> path_start_;
+  std::vector<std::uint32_t> path_fields_;
 };
 
 inline bool test_bit(const std::vector<std::uint64_t>& bits, std::size_t i) {

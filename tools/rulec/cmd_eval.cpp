@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <new>
 #include <thread>
 
 #include "runtime/decision.hpp"
@@ -77,11 +78,26 @@ int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Execut
   return gate_fails(args.fail_on, worker.decision.outcome) ? exit_failed : exit_ok;
 }
 
+// A block of input lines and, once decided, their output: each job decides
+// a contiguous run of the lines and appends their decisions to its own
+// buffer, so the output is the jobs' buffers in order, written as they are.
+struct Block {
+  explicit Block(unsigned jobs) : output(jobs) {}
+  std::vector<std::string> lines;  // reused from one block to the next
+  std::vector<std::size_t> numbers;
+  std::vector<char> too_long;
+  std::size_t count = 0;
+  std::vector<std::string> output;  // per job
+  std::vector<char> failed;         // per job: a line was not a facts document
+  std::vector<char> gate;           // per job: a decision fails --fail-on
+};
+
 // JSON Lines in, one compact decision per line out, in input order. A line
 // that is not a facts document gets `{"error": ...}` in its place. The
-// input streams through in blocks of lines, each decided across the
-// threads and then written in order, so memory stays bounded however long
-// the input is (and a FIFO works).
+// input streams through in blocks of lines: while the jobs decide one
+// block, this thread writes the block before it and reads the one after,
+// so memory stays bounded however long the input is (and a FIFO works)
+// and the jobs never wait for input or output.
 int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
               const runtime::EvalOptions& options, const Limits& limits) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(args.batch.c_str(), "rb"),
@@ -93,79 +109,98 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   // Longer input than this is refused: an endless stream must end.
   constexpr std::uint64_t max_batch_bytes = std::uint64_t{4} << 30;
   JsonLineReader reader(file.get(), limits.facts.max_bytes, max_batch_bytes);
-  constexpr std::size_t block = 4096;
+  constexpr std::size_t block_lines = 2048;
   // A block also stops after this much text, so a file of huge lines
   // cannot hold thousands of them at once.
-  constexpr std::size_t block_bytes = std::size_t{64} << 20;
+  constexpr std::size_t block_bytes = std::size_t{32} << 20;
   const unsigned jobs = std::max(1u, args.jobs);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned j = 0; j < jobs; ++j) workers.push_back(std::make_unique<Worker>(exe, limits.facts));
-  std::vector<std::string> lines(block);
-  std::vector<std::size_t> numbers(block);
-  std::vector<char> too_long(block, 0);
-  std::vector<std::string> results(block);
-  std::vector<char> failed(block, 0);
-  std::vector<runtime::Outcome> outcomes(block, runtime::Outcome::allow);
-  std::string output;
-  bool any_failed = false;
-  bool gate = false;
-  for (;;) {
-    std::size_t count = 0;
+
+  auto read_block = [&](Block& b) {
+    b.count = 0;
     std::size_t bytes = 0;
     bool long_line = false;
-    while (count < block && bytes < block_bytes &&
-           reader.next(lines[count], numbers[count], long_line)) {
-      too_long[count] = long_line ? 1 : 0;
-      bytes += lines[count].size();
-      ++count;
+    while (b.count < block_lines && bytes < block_bytes) {
+      if (b.count == b.lines.size()) {
+        b.lines.emplace_back();
+        b.numbers.push_back(0);
+        b.too_long.push_back(0);
+      }
+      if (!reader.next(b.lines[b.count], b.numbers[b.count], long_line)) break;
+      b.too_long[b.count] = long_line ? 1 : 0;
+      bytes += b.lines[b.count].size();
+      ++b.count;
     }
-    if (count == 0) break;
-    auto work = [&](Worker& worker, std::size_t from, std::size_t to) {
-      std::string problem;
-      for (std::size_t k = from; k < to; ++k) {
-        failed[k] = 0;
-        if (too_long[k]) {
+  };
+  auto decide = [&](Worker& worker, Block& b, unsigned job, std::size_t from, std::size_t to) {
+    std::string& out = b.output[job];
+    out.clear();
+    b.failed[job] = 0;
+    b.gate[job] = 0;
+    std::string problem;
+    for (std::size_t k = from; k < to; ++k) {
+      const std::size_t line_start = out.size();
+      try {
+        if (b.too_long[k]) {
           problem = fmt::format("the facts document is larger than {} bytes, the limit",
                                 limits.facts.max_bytes);
-        } else if (worker.loader.load(lines[k], worker.facts, problem)) {
+        } else if (worker.loader.load(b.lines[k], worker.facts, problem)) {
           worker.vm.evaluate(worker.facts, options, worker.decision);
-          results[k] = runtime::to_json(worker.decision, exe->image());
-          outcomes[k] = worker.decision.outcome;
+          runtime::append_json(worker.decision, exe->image(), out);
+          out.push_back('\n');
+          b.gate[job] = b.gate[job] || gate_fails(args.fail_on, worker.decision.outcome);
           continue;
         }
-        std::string message = fmt::format("line {}: {}", numbers[k], problem);
-        results[k] = "{\"error\":";
-        runtime::append_json_string(results[k], message);
-        results[k] += "}";
-        failed[k] = 1;
+      } catch (const std::bad_alloc&) {
+        // A thread must not throw: this line fails alone.
+        out.resize(line_start);
+        problem = "out of memory while deciding it";
       }
-    };
-    const unsigned used = std::min<unsigned>(jobs, static_cast<unsigned>(count));
-    if (used <= 1) {
-      work(*workers[0], 0, count);
-    } else {
-      std::vector<std::thread> threads;
-      std::size_t chunk = (count + used - 1) / used;
-      for (unsigned j = 0; j < used; ++j) {
-        std::size_t from = j * chunk;
-        std::size_t to = std::min(count, from + chunk);
-        if (from >= to) break;
-        threads.emplace_back(work, std::ref(*workers[j]), from, to);
-      }
-      for (std::thread& t : threads) t.join();
+      out += "{\"error\":";
+      runtime::append_json_string(out, fmt::format("line {}: {}", b.numbers[k], problem));
+      out += "}\n";
+      b.failed[job] = 1;
     }
-    for (std::size_t k = 0; k < count; ++k) {
-      output += results[k];
-      output.push_back('\n');
-      if (output.size() > (1u << 20)) {
-        std::fwrite(output.data(), 1, output.size(), stdout);
-        output.clear();
-      }
-      any_failed = any_failed || failed[k];
-      gate = gate || (!failed[k] && gate_fails(args.fail_on, outcomes[k]));
+  };
+  // Starts deciding `b` on threads; joined by the caller.
+  auto start = [&](Block& b, std::vector<std::thread>& threads) {
+    const std::size_t chunk = (b.count + jobs - 1) / jobs;
+    for (unsigned j = 0; j < jobs; ++j) {
+      const std::size_t from = std::min(b.count, j * chunk);
+      const std::size_t to = std::min(b.count, from + chunk);
+      threads.emplace_back(decide, std::ref(*workers[j]), std::ref(b), j, from, to);
     }
+  };
+  bool any_failed = false;
+  bool gate = false;
+  auto write_block = [&](const Block& b) {
+    for (unsigned j = 0; j < jobs; ++j) {
+      std::fwrite(b.output[j].data(), 1, b.output[j].size(), stdout);
+      any_failed = any_failed || b.failed[j];
+      gate = gate || b.gate[j];
+    }
+  };
+
+  Block blocks[2] = {Block(jobs), Block(jobs)};
+  for (Block& b : blocks) {
+    b.failed.assign(jobs, 0);
+    b.gate.assign(jobs, 0);
   }
-  std::fwrite(output.data(), 1, output.size(), stdout);
+  Block* current = &blocks[0];
+  Block* previous = nullptr;  // decided, not yet written
+  read_block(*current);
+  while (current->count > 0) {
+    std::vector<std::thread> threads;
+    start(*current, threads);
+    if (previous != nullptr) write_block(*previous);
+    Block* next = current == &blocks[0] ? &blocks[1] : &blocks[0];
+    read_block(*next);  // the block just written, or the unused one
+    for (std::thread& t : threads) t.join();
+    previous = current;
+    current = next;
+  }
+  if (previous != nullptr) write_block(*previous);
   std::fflush(stdout);
   if (reader.too_big()) {
     fmt::print(stderr, "rulec: `{}` is longer than {} bytes, the limit for a batch; stopped there\n",
