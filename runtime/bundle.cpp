@@ -32,7 +32,7 @@ class Writer {
   void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
   void boolean(bool v) { u8(v ? 1 : 0); }
   // A size past 4 GiB cannot be written, but such an image is far past
-  // max_bundle_bytes anyway and no reader would accept it.
+  // default_max_bundle_bytes anyway and no reader would accept it.
   void size(std::size_t n) { u32(static_cast<std::uint32_t>(n)); }
   void str(std::string_view s) {
     size(s.size());
@@ -466,9 +466,9 @@ std::string write_bundle(const Image& image) {
   return std::move(w.out());
 }
 
-std::string read_bundle(std::string_view bytes, Image& out) {
-  if (bytes.size() > max_bundle_bytes) {
-    return fmt::format("the bundle is {} bytes; the limit is {}", bytes.size(), max_bundle_bytes);
+std::string read_bundle(std::string_view bytes, Image& out, std::size_t max_bytes) {
+  if (bytes.size() > max_bytes) {
+    return fmt::format("the bundle is {} bytes; the limit is {}", bytes.size(), max_bytes);
   }
   if (bytes.size() < header_size + sha256_digest_size) {
     return fmt::format("offset 0: {} bytes is too short for a bundle", bytes.size());

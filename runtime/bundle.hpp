@@ -19,10 +19,14 @@ namespace precept::runtime {
 inline constexpr char bundle_magic[8] = {'P', 'R', 'E', 'C', 'E', 'P', 'T', '\0'};
 // 2: `pop` removed from the opcode table (opcodes after it renumbered).
 inline constexpr std::uint32_t bundle_format_version = 3;
-inline constexpr std::size_t max_bundle_bytes = 256u << 20;
+// The default limit on a bundle's size (rulec --limit bundle-bytes, the
+// API's LoadOptions).
+inline constexpr std::size_t default_max_bundle_bytes = 256u << 20;
 
 std::string write_bundle(const Image& image);
 // Empty on success; otherwise the problem and the byte offset where it was found.
-std::string read_bundle(std::string_view bytes, Image& out);
+// Bundles larger than `max_bytes` are refused, naming both sizes.
+std::string read_bundle(std::string_view bytes, Image& out,
+                        std::size_t max_bytes = default_max_bundle_bytes);
 
 }  // namespace precept::runtime

@@ -11,11 +11,15 @@
 namespace precept {
 inline namespace v1 {
 
+// The public default is the runtime's.
+static_assert(LoadOptions{}.max_bundle_bytes == runtime::default_max_bundle_bytes);
+
 namespace {
 
 // Reads at most one byte past the bundle size limit, so a huge file, a FIFO
 // or /dev/zero is refused without being read whole.
-Status read_bundle_file(const std::filesystem::path& path, std::string& bytes) {
+Status read_bundle_file(const std::filesystem::path& path, std::size_t max_bytes,
+                        std::string& bytes) {
   const std::string& name = path.native();
   std::FILE* file = std::fopen(name.c_str(), "rb");
   if (file == nullptr) {
@@ -24,7 +28,7 @@ Status read_bundle_file(const std::filesystem::path& path, std::string& bytes) {
   }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
   char chunk[1 << 16];
-  while (bytes.size() <= runtime::max_bundle_bytes) {
+  while (bytes.size() <= max_bytes) {
     std::size_t n = std::fread(chunk, 1, sizeof chunk, file);
     bytes.append(chunk, n);
     if (n < sizeof chunk) break;
@@ -33,19 +37,20 @@ Status read_bundle_file(const std::filesystem::path& path, std::string& bytes) {
     return Status(ErrorKind::io, fmt::format("cannot read `{}`: {}", name,
                                              std::generic_category().message(errno)));
   }
-  if (bytes.size() > runtime::max_bundle_bytes) {
+  if (bytes.size() > max_bytes) {
     return Status(ErrorKind::bad_bundle,
                   fmt::format("`{}` is larger than {} bytes, the limit for a bundle", name,
-                              runtime::max_bundle_bytes));
+                              max_bytes));
   }
   return {};
 }
 
 // `what` names the bytes in messages: "`governance.rbc`", "the data".
 Result<std::shared_ptr<const runtime::Executable>> decode(std::string_view bytes,
-                                                          std::string_view what) {
+                                                          std::string_view what,
+                                                          const LoadOptions& options) {
   runtime::Image image;
-  std::string problem = runtime::read_bundle(bytes, image);
+  std::string problem = runtime::read_bundle(bytes, image, options.max_bundle_bytes);
   if (!problem.empty()) {
     return Status(ErrorKind::bad_bundle,
                   fmt::format("{} is not a valid bundle: {}", what, problem));
@@ -60,15 +65,15 @@ Result<std::shared_ptr<const runtime::Executable>> decode(std::string_view bytes
 
 }  // namespace
 
-Result<Bundle> Bundle::load(const std::filesystem::path& path) noexcept {
+Result<Bundle> Bundle::load(const std::filesystem::path& path, const LoadOptions& options) noexcept {
   try {
     const std::string& name = path.native();
     if (name.find('\0') != std::string::npos) {
       return Status(ErrorKind::invalid_argument, "the bundle path contains a NUL byte");
     }
     std::string bytes;
-    if (Status read = read_bundle_file(path, bytes); !read) return read;
-    auto executable = decode(bytes, fmt::format("`{}`", name));
+    if (Status read = read_bundle_file(path, options.max_bundle_bytes, bytes); !read) return read;
+    auto executable = decode(bytes, fmt::format("`{}`", name), options);
     if (!executable) return executable.status();
     return Bundle(std::move(*executable));
   } catch (...) {
@@ -76,9 +81,9 @@ Result<Bundle> Bundle::load(const std::filesystem::path& path) noexcept {
   }
 }
 
-Result<Bundle> Bundle::from_bytes(std::string_view bytes) noexcept {
+Result<Bundle> Bundle::from_bytes(std::string_view bytes, const LoadOptions& options) noexcept {
   try {
-    auto executable = decode(bytes, "the data");
+    auto executable = decode(bytes, "the data", options);
     if (!executable) return executable.status();
     return Bundle(std::move(*executable));
   } catch (...) {
@@ -86,8 +91,10 @@ Result<Bundle> Bundle::from_bytes(std::string_view bytes) noexcept {
   }
 }
 
-Result<Bundle> Bundle::from_bytes(std::span<const std::byte> bytes) noexcept {
-  return from_bytes(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+Result<Bundle> Bundle::from_bytes(std::span<const std::byte> bytes,
+                                  const LoadOptions& options) noexcept {
+  return from_bytes(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                    options);
 }
 
 Bundle::Bundle() noexcept = default;

@@ -63,6 +63,12 @@ bool to_options(const precept_options* in, Options& out, std::string& error) {
   return true;
 }
 
+LoadOptions load_options_from_c(const precept_load_options& in) {
+  LoadOptions out;
+  out.max_bundle_bytes = static_cast<std::size_t>(in.max_bundle_bytes);
+  return out;
+}
+
 }  // namespace
 
 extern "C" {
@@ -91,13 +97,27 @@ precept_status precept_options_init(precept_options* options) {
   return PRECEPT_OK;
 }
 
+precept_status precept_load_options_init(precept_load_options* options) {
+  if (options == nullptr) return PRECEPT_INVALID_ARGUMENT;
+  options->max_bundle_bytes = LoadOptions{}.max_bundle_bytes;
+  return PRECEPT_OK;
+}
+
 precept_status precept_bundle_load(const char* path, precept_bundle** out, char* error,
                                    size_t error_size) {
-  if (path == nullptr || out == nullptr) {
+  precept_load_options defaults;
+  precept_load_options_init(&defaults);
+  return precept_bundle_load_with(path, &defaults, out, error, error_size);
+}
+
+precept_status precept_bundle_load_with(const char* path, const precept_load_options* options,
+                                        precept_bundle** out, char* error, size_t error_size) {
+  if (path == nullptr || options == nullptr || out == nullptr) {
     return fail(error, error_size, Status(ErrorKind::invalid_argument, "a null argument"));
   }
   try {
-    return give(Bundle::load(std::filesystem::path(path)), out, error, error_size);
+    return give(Bundle::load(std::filesystem::path(path), load_options_from_c(*options)), out,
+                error, error_size);
   } catch (...) {  // making the path
     return fail(error, error_size, detail::status_from_current_exception());
   }
@@ -105,11 +125,20 @@ precept_status precept_bundle_load(const char* path, precept_bundle** out, char*
 
 precept_status precept_bundle_from_bytes(const void* bytes, size_t size, precept_bundle** out,
                                          char* error, size_t error_size) {
-  if ((bytes == nullptr && size != 0) || out == nullptr) {
+  precept_load_options defaults;
+  precept_load_options_init(&defaults);
+  return precept_bundle_from_bytes_with(bytes, size, &defaults, out, error, error_size);
+}
+
+precept_status precept_bundle_from_bytes_with(const void* bytes, size_t size,
+                                              const precept_load_options* options,
+                                              precept_bundle** out, char* error,
+                                              size_t error_size) {
+  if ((bytes == nullptr && size != 0) || options == nullptr || out == nullptr) {
     return fail(error, error_size, Status(ErrorKind::invalid_argument, "a null argument"));
   }
   std::string_view data(bytes != nullptr ? static_cast<const char*>(bytes) : "", size);
-  return give(Bundle::from_bytes(data), out, error, error_size);
+  return give(Bundle::from_bytes(data, load_options_from_c(*options)), out, error, error_size);
 }
 
 precept_status precept_bundle_name(const precept_bundle* bundle, precept_string* out) {

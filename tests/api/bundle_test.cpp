@@ -54,6 +54,28 @@ TEST_CASE("Bundle::from_bytes takes bytes as characters or std::byte", "[api][bu
   CHECK(from_raw->version() == "1.0.0");
 }
 
+TEST_CASE("a bundle past LoadOptions::max_bundle_bytes is refused", "[api][bundle][errors]") {
+  const std::string path = bundle_path("aigov.rbc");
+  const std::string bytes = read_text(path);
+  LoadOptions tight;
+  tight.max_bundle_bytes = bytes.size() - 1;
+  Result<Bundle> file = Bundle::load(path, tight);
+  REQUIRE_FALSE(file.ok());
+  CHECK(file.status().kind() == ErrorKind::bad_bundle);
+  CHECK(file.status().message() == "`" + path + "` is larger than " +
+                                       std::to_string(bytes.size() - 1) +
+                                       " bytes, the limit for a bundle");
+  Result<Bundle> memory = Bundle::from_bytes(bytes, tight);
+  REQUIRE_FALSE(memory.ok());
+  CHECK(memory.status().message() == "the data is not a valid bundle: the bundle is " +
+                                         std::to_string(bytes.size()) + " bytes; the limit is " +
+                                         std::to_string(bytes.size() - 1));
+  LoadOptions exact;
+  exact.max_bundle_bytes = bytes.size();
+  CHECK(Bundle::load(path, exact).ok());
+  CHECK(Bundle::from_bytes(bytes, exact).ok());
+}
+
 TEST_CASE("a missing bundle file is an I/O error naming the file", "[api][bundle][errors]") {
   Result<Bundle> bundle = Bundle::load("no/such/bundle.rbc");
   REQUIRE_FALSE(bundle.ok());

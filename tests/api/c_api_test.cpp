@@ -11,6 +11,7 @@
 #include "tests/api/header_check.h"
 
 using precept::api_test::bundle_path;
+using precept::api_test::read_text;
 using precept::api_test::workload;
 
 namespace {
@@ -96,6 +97,30 @@ TEST_CASE("C: a bundle that cannot be loaded says why in the caller's buffer", "
   CHECK(precept_bundle_load(nullptr, &bundle, error, sizeof error) == PRECEPT_INVALID_ARGUMENT);
   CHECK(precept_bundle_load("x.rbc", nullptr, error, sizeof error) == PRECEPT_INVALID_ARGUMENT);
   CHECK(bundle == nullptr);
+}
+
+TEST_CASE("C: the bundle size limit is the caller's to set", "[api][c][errors]") {
+  precept_load_options options;
+  REQUIRE(precept_load_options_init(&options) == PRECEPT_OK);
+  CHECK(options.max_bundle_bytes == 256u << 20);
+  CHECK(precept_load_options_init(nullptr) == PRECEPT_INVALID_ARGUMENT);
+  const std::string path = bundle_path("reload-b.rbc");
+  const std::string bytes = read_text(path);
+  precept_bundle* bundle = nullptr;
+  char error[256] = "";
+  options.max_bundle_bytes = bytes.size() - 1;
+  CHECK(precept_bundle_load_with(path.c_str(), &options, &bundle, error, sizeof error) ==
+        PRECEPT_BAD_BUNDLE);
+  CHECK_THAT(error, Catch::EndsWith("bytes, the limit for a bundle"));
+  CHECK(precept_bundle_from_bytes_with(bytes.data(), bytes.size(), &options, &bundle, error,
+                                       sizeof error) == PRECEPT_BAD_BUNDLE);
+  CHECK(bundle == nullptr);
+  CHECK(precept_bundle_load_with(path.c_str(), nullptr, &bundle, error, sizeof error) ==
+        PRECEPT_INVALID_ARGUMENT);
+  options.max_bundle_bytes = bytes.size();
+  REQUIRE(precept_bundle_from_bytes_with(bytes.data(), bytes.size(), &options, &bundle, error,
+                                         sizeof error) == PRECEPT_OK);
+  precept_bundle_free(bundle);
 }
 
 TEST_CASE("C: bundles from files and bytes carry their manifest", "[api][c]") {

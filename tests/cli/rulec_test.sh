@@ -127,6 +127,10 @@ expect 1 "expression depth limit" -- "$rulec" check "$example" --limit expressio
 contains "$scratch/err" 'nesting-too-deep' "the expression depth error"
 expect 1 "identifier limit" -- "$rulec" check "$example" --limit identifier-bytes=4
 expect 1 "string literal limit" -- "$rulec" check "$example" --limit string-bytes=4
+expect 2 "bundle size limit" -- "$rulec" eval -b "$scratch/a.rbc" --facts "$deny_facts" --limit bundle-bytes=100
+contains "$scratch/err" 'larger than 100 bytes' "the bundle size error names the limit"
+expect 2 "disasm honours the bundle size limit" -- "$rulec" disasm "$scratch/a.rbc" --limit bundle-bytes=100
+expect 0 "a bundle within the limit" -- "$rulec" disasm "$scratch/a.rbc" --limit bundle-bytes=1MiB
 expect 2 "build honours the limits" -- "$rulec" build "$example" -o "$scratch/x.rbc" --limit source-bytes=16
 expect 2 "test honours the limits" -- "$rulec" test "$example" --limit source-bytes=16
 expect 2 "an unknown limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuell=5

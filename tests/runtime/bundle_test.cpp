@@ -206,8 +206,12 @@ TEST_CASE("the reader names what is wrong and where", "[bundle]") {
           fmt::format("offset 8: bundle format version {} is not supported (this build reads {})",
                       bundle_format_version + 1, bundle_format_version));
     // Only the size is looked at: the view's bytes are never read.
-    std::string_view huge(bytes.data(), max_bundle_bytes + 1);
+    std::string_view huge(bytes.data(), default_max_bundle_bytes + 1);
     CHECK(read_bundle(huge, image) == "the bundle is 268435457 bytes; the limit is 268435456");
+    // The limit is the caller's to change.
+    CHECK(read_bundle(bytes, image, bytes.size() - 1) ==
+          fmt::format("the bundle is {} bytes; the limit is {}", bytes.size(), bytes.size() - 1));
+    CHECK(read_bundle(bytes, image, bytes.size()).empty());
   }
   SECTION("checksum") {
     std::string damaged = bytes;

@@ -5,15 +5,24 @@
 #include "runtime/disasm.hpp"
 #include "runtime/verifier.hpp"
 #include "tools/rulec/command.hpp"
+#include "tools/rulec/limits.hpp"
 #include "tools/rulec/rules_input.hpp"
 
 namespace precept::rulec {
 
 namespace {
 
-int run_disasm(const std::string& path) {
+struct DisasmArgs {
+  std::string path;
+  std::vector<std::string> limits;
+};
+
+int run_disasm(const DisasmArgs& args) {
+  Limits limits;
+  if (!parse_limits(args.limits, limits)) return exit_usage;
+  const std::string& path = args.path;
   runtime::Image image;
-  if (!read_bundle_file(path, image)) return exit_usage;
+  if (!read_bundle_file(path, image, limits.bundle_bytes)) return exit_usage;
   std::string problem = runtime::verify(image);
   if (!problem.empty()) {
     fmt::print(stderr, "rulec: `{}` was rejected by the verifier: {}\n", path, problem);
@@ -26,14 +35,15 @@ int run_disasm(const std::string& path) {
 }  // namespace
 
 Command add_disasm_command(CLI::App& app) {
-  auto path = std::make_shared<std::string>();
+  auto args = std::make_shared<DisasmArgs>();
   CLI::App* cmd = app.add_subcommand("disasm", "Print a bundle's bytecode in readable form");
-  cmd->add_option("bundle", *path, "The bundle (.rbc) to print")->required();
+  cmd->add_option("bundle", args->path, "The bundle (.rbc) to print")->required();
+  add_limit_option(cmd, args->limits);
   cmd->footer(
       "Example:\n"
       "  rulec disasm governance.rbc | less\n"
       "Exit codes: 0 printed; 2 the file cannot be read or is not a valid bundle.");
-  return {cmd, [path] { return run_disasm(*path); }};
+  return {cmd, [args] { return run_disasm(*args); }};
 }
 
 }  // namespace precept::rulec

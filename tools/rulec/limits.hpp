@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lang/parser.hpp"
+#include "runtime/bundle.hpp"
 #include "runtime/facts.hpp"
 #include "runtime/vm.hpp"
 
@@ -23,6 +24,7 @@ struct Limits {
   runtime::FactLimits facts;
   std::uint64_t fuel = runtime::EvalOptions{}.fuel;
   std::size_t entries = runtime::EvalOptions{}.max_entries;
+  std::size_t bundle_bytes = runtime::default_max_bundle_bytes;
 
   // Copies the evaluation limits into `options`.
   void apply(runtime::EvalOptions& options) const {

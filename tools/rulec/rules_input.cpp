@@ -85,14 +85,14 @@ void add_program_options(CLI::App* cmd, std::vector<std::string>& paths, std::st
   cmd->add_option("-b,--bundle", bundle, "A compiled bundle (.rbc) instead of rule files");
 }
 
-bool read_bundle_file(const std::string& path, runtime::Image& image) {
+bool read_bundle_file(const std::string& path, runtime::Image& image, std::size_t max_bytes) {
   std::string bytes;
   std::string error;
-  if (!read_file(path, bytes, error, runtime::max_bundle_bytes)) {
+  if (!read_file(path, bytes, error, max_bytes)) {
     fmt::print(stderr, "rulec: {}\n", error);
     return false;
   }
-  error = runtime::read_bundle(bytes, image);
+  error = runtime::read_bundle(bytes, image, max_bytes);
   if (!error.empty()) {
     fmt::print(stderr, "rulec: `{}` is not a valid bundle: {}\n", path, error);
     return false;
@@ -114,7 +114,7 @@ std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::s
       return nullptr;
     }
   } else if (!bundle.empty()) {
-    if (!read_bundle_file(bundle, image)) return nullptr;
+    if (!read_bundle_file(bundle, image, limits.bundle_bytes)) return nullptr;
   } else if (!compile_paths(paths, "rules", image, limits)) {
     return nullptr;
   }

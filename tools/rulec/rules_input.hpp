@@ -18,8 +18,9 @@ namespace precept::rulec {
 bool compile_paths(const std::vector<std::string>& paths, const std::string& name,
                    runtime::Image& image, const Limits& limits);
 
-// Reads a bundle file into `image` (framing checked, not yet verified).
-bool read_bundle_file(const std::string& path, runtime::Image& image);
+// Reads a bundle file of at most `max_bytes` into `image` (framing
+// checked, not yet verified).
+bool read_bundle_file(const std::string& path, runtime::Image& image, std::size_t max_bytes);
 
 // A verified executable from rule paths or a bundle (at most one of them);
 // with neither, the shipped rule packs built into rulec.

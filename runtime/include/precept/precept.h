@@ -118,6 +118,11 @@ typedef struct precept_options {
   uint64_t max_fact_depth; /* and those nested deeper than this */
 } precept_options;
 
+/* How a bundle is read: fill it with precept_load_options_init. */
+typedef struct precept_load_options {
+  uint64_t max_bundle_bytes; /* larger bundles are refused (PRECEPT_BAD_BUNDLE) */
+} precept_load_options;
+
 /* A violation, review, warning or obligation. */
 typedef struct precept_entry {
   precept_string rule;       /* `<package>.<rule>` */
@@ -148,6 +153,16 @@ PRECEPT_API precept_status precept_bundle_load(const char* path, precept_bundle*
 PRECEPT_API precept_status precept_bundle_from_bytes(const void* bytes, size_t size,
                                                      precept_bundle** out, char* error,
                                                      size_t error_size);
+/* The same with limits other than the defaults. */
+PRECEPT_API precept_status precept_load_options_init(precept_load_options* options);
+PRECEPT_API precept_status precept_bundle_load_with(const char* path,
+                                                    const precept_load_options* options,
+                                                    precept_bundle** out, char* error,
+                                                    size_t error_size);
+PRECEPT_API precept_status precept_bundle_from_bytes_with(const void* bytes, size_t size,
+                                                          const precept_load_options* options,
+                                                          precept_bundle** out, char* error,
+                                                          size_t error_size);
 /* The manifest's name and version (`rulec build --name N --version V`). */
 PRECEPT_API precept_status precept_bundle_name(const precept_bundle* bundle, precept_string* out);
 PRECEPT_API precept_status precept_bundle_version(const precept_bundle* bundle,

@@ -87,14 +87,24 @@ struct CompileOptions {
   std::size_t max_string_bytes = std::size_t{64} << 10;  // one string literal
 };
 
+// How a bundle is read.
+struct LoadOptions {
+  // A larger bundle is refused (ErrorKind::bad_bundle); a file is read no
+  // further than one byte past it.
+  std::size_t max_bundle_bytes = std::size_t{256} << 20;
+};
+
 // A verified, immutable compiled program. Copies share it.
 class PRECEPT_API Bundle {
  public:
   // Reads and verifies a bundle file (.rbc, as `rulec build` writes it).
-  static Result<Bundle> load(const std::filesystem::path& path) noexcept;
+  static Result<Bundle> load(const std::filesystem::path& path,
+                             const LoadOptions& options = {}) noexcept;
   // The same from bytes in memory.
-  static Result<Bundle> from_bytes(std::span<const std::byte> bytes) noexcept;
-  static Result<Bundle> from_bytes(std::string_view bytes) noexcept;
+  static Result<Bundle> from_bytes(std::span<const std::byte> bytes,
+                                   const LoadOptions& options = {}) noexcept;
+  static Result<Bundle> from_bytes(std::string_view bytes,
+                                   const LoadOptions& options = {}) noexcept;
   // Compiles rule sources in memory, as `rulec build` would (test blocks are
   // checked but not run); ErrorKind::compile with the rendered diagnostics
   // when they have errors. In libprecept_compiler (Precept::compiler).
