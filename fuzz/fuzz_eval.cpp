@@ -56,9 +56,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto program = lang::check_sources(sources, diags);
   if (!program || diags.has_errors()) return 0;
 
-  // Compiled code always verifies, and survives a bundle round trip.
+  // Compiled code always verifies, unless the compiler said it is too large.
+  runtime::Image compiled = lang::compile(*program, sources, diags);
+  if (diags.has_errors()) return 0;
   runtime::Image image;
-  std::string error = runtime::read_bundle(runtime::write_bundle(lang::compile(*program, sources)), image);
+  std::string error = runtime::read_bundle(runtime::write_bundle(compiled), image);
   if (!error.empty()) finding(rules, nullptr, "the bundle does not read back: " + error);
   auto exe = runtime::Executable::make(std::move(image), error);
   if (!exe) finding(rules, nullptr, "the compiled program does not verify: " + error);

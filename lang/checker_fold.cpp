@@ -46,8 +46,18 @@ std::optional<int> order(const ConstValue& a, const ConstValue& b) {
   return std::nullopt;
 }
 
+// Folding is bounded, so a hostile file cannot make the compiler run away
+// (`const S1 = S0 + S0`, forty times over, is 2^40 steps and a terabyte):
+// past these, the expression is not folded and is left to evaluation, which
+// has its own limits (fuel, 1 MiB strings), or is an error where a constant
+// is required (a default).
+constexpr int max_fold_depth = 1024;
+constexpr std::size_t max_fold_steps = 1'000'000;
+constexpr std::size_t max_fold_string_bytes = std::size_t{1} << 20;
+
 std::optional<ConstValue> arithmetic(BinaryOp op, const ConstValue& a, const ConstValue& b) {
   if (op == BinaryOp::add && a.kind == K::string && b.kind == K::string) {
+    if (a.string.size() + b.string.size() > max_fold_string_bytes) return std::nullopt;
     ConstValue v;
     v.kind = K::string;
     v.string = a.string + b.string;
@@ -143,9 +153,23 @@ bool same_value(const ConstValue& a, const ConstValue& b) {
   }
 }
 
-std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, int depth) {
-  // Consts refer to consts; cycles are reported elsewhere and cut here.
-  if (e == nullptr || depth > 64 || is_error(e->type)) return std::nullopt;
+namespace {
+
+class Folder {
+ public:
+  Folder(const TypeTable& table, const ConstCache* cache) : types(table), consts(cache) {}
+  std::optional<ConstValue> fold(const Expr* e, int depth);
+
+ private:
+  const TypeTable& types;
+  const ConstCache* consts;
+  std::size_t steps = 0;
+};
+
+std::optional<ConstValue> Folder::fold(const Expr* e, int depth) {
+  // Consts refer to consts; cycles are reported by the checker and cut here.
+  if (e == nullptr || depth > max_fold_depth || ++steps > max_fold_steps || is_error(e->type))
+    return std::nullopt;
   if (e->is<NoneLit>()) return ConstValue{};
   if (auto* b = e->as<BoolLit>()) return boolean(b->value);
   if (auto* i = e->as<IntLit>()) {
@@ -175,7 +199,10 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
       return v;
     }
     if (e->ref.kind == RefKind::constant && e->ref.decl != nullptr) {
-      if (auto* c = e->ref.decl->as<ConstDecl>()) return fold_constant(c->value.get(), types, depth + 1);
+      if (consts != nullptr) {
+        if (auto it = consts->find(e->ref.decl); it != consts->end()) return it->second;
+      }
+      if (auto* c = e->ref.decl->as<ConstDecl>()) return fold(c->value.get(), depth + 1);
     }
     return std::nullopt;
   }
@@ -183,7 +210,7 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
     ConstValue v;
     v.kind = kind;
     for (const ExprPtr& el : elements) {
-      auto item = fold_constant(el.get(), types, depth + 1);
+      auto item = fold(el.get(), depth + 1);
       if (!item) return std::nullopt;
       v.items.push_back(std::move(*item));
     }
@@ -192,7 +219,7 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
   if (auto* l = e->as<ListLit>()) return fold_items(l->elements, K::list);
   if (auto* s = e->as<SetLit>()) return fold_items(s->elements, K::set);
   if (auto* u = e->as<Unary>()) {
-    auto v = fold_constant(u->operand.get(), types, depth + 1);
+    auto v = fold(u->operand.get(), depth + 1);
     if (!v) return std::nullopt;
     if (u->op == UnaryOp::not_) {
       if (v->kind != K::boolean) return std::nullopt;
@@ -203,13 +230,13 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
     return std::nullopt;
   }
   if (auto* ie = e->as<IfElse>()) {
-    auto c = fold_constant(ie->cond.get(), types, depth + 1);
+    auto c = fold(ie->cond.get(), depth + 1);
     if (!c || c->kind != K::boolean) return std::nullopt;
-    return fold_constant(c->boolean ? ie->then_value.get() : ie->else_value.get(), types, depth + 1);
+    return fold(c->boolean ? ie->then_value.get() : ie->else_value.get(), depth + 1);
   }
   auto* b = e->as<Binary>();
   if (b == nullptr) return std::nullopt;
-  auto lhs = fold_constant(b->lhs.get(), types, depth + 1);
+  auto lhs = fold(b->lhs.get(), depth + 1);
   // Kleene: `false and x` is false and `true or x` is true, whatever x is,
   // and x is never evaluated. `x and false` is false too, but x is still
   // evaluated first (its reads are reasons, its errors are reported), so it
@@ -219,15 +246,15 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
     auto is_bool = [](const std::optional<ConstValue>& v) { return v && v->kind == K::boolean; };
     if (is_bool(lhs) && lhs->boolean == absorbing) return boolean(absorbing);
     if (!is_bool(lhs)) return std::nullopt;
-    auto rhs = fold_constant(b->rhs.get(), types, depth + 1);
+    auto rhs = fold(b->rhs.get(), depth + 1);
     if (!is_bool(rhs)) return std::nullopt;
     return boolean(rhs->boolean);
   }
   if (b->op == BinaryOp::coalesce) {
     if (!lhs) return std::nullopt;
-    return lhs->kind == K::none ? fold_constant(b->rhs.get(), types, depth + 1) : lhs;
+    return lhs->kind == K::none ? fold(b->rhs.get(), depth + 1) : lhs;
   }
-  auto rhs = fold_constant(b->rhs.get(), types, depth + 1);
+  auto rhs = fold(b->rhs.get(), depth + 1);
   if (!lhs || !rhs) return std::nullopt;
   switch (b->op) {
     case BinaryOp::eq:
@@ -267,6 +294,13 @@ std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, i
     default:
       return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types,
+                                        const ConstCache* consts) {
+  return Folder(types, consts).fold(e, 0);
 }
 
 }  // namespace precept::lang

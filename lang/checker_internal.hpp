@@ -95,11 +95,19 @@ enum class Lookup : std::uint8_t {
 using lang::ConstValue;
 using lang::same_value;
 
+// How long a chain of declarations that depend on each other may be: consts
+// on consts, defs calling defs, record types holding records. The checker,
+// the compiler's folding and the reference interpreter follow such chains
+// recursively, and a few thousand links would overflow the stack; real
+// rules need a handful.
+inline constexpr int max_declaration_chain = 64;
+
 // Evaluation state of a const, which is checked on first use so that
 // declarations can come in any order.
 struct ConstState {
   enum class Phase : std::uint8_t { unchecked, checking, done } phase = Phase::unchecked;
   const Type* type = nullptr;
+  int chain = 1;  // the longest chain of consts it is computed from, itself included
 };
 
 // Where an expression is checked.
@@ -156,6 +164,7 @@ class Checker {
 
   // ---- checker_values.cpp: consts, defs, outputs
   const Type* const_type(Decl* decl);
+  void chain_too_long(const ConstDecl& c);
   void check_consts();
   void check_def_signatures();
   void check_def_bodies();
@@ -246,6 +255,7 @@ class Checker {
   std::vector<Local> locals_;
 
   std::unordered_map<const Decl*, ConstState> consts_;
+  int const_chain_ = 0;  // consts being checked, each waiting on the next
   std::unordered_set<const Decl*> used_decls_;  // consts and defs referenced anywhere
   // def -> the defs its body calls, with the call site, in order
   std::unordered_map<const Decl*, std::vector<std::pair<Decl*, Span>>> calls_;

@@ -210,7 +210,14 @@ void Checker::check_record_cycles() {
       const Type* ft = f.type;
       if (is_error(ft) || ft->kind != TypeKind::record || ft->decl == nullptr) continue;
       stack.push_back({t, &f});
-      if (state[ft] == 1) {
+      if (state[ft] == 0 && stack.size() > max_declaration_chain && f.decl != nullptr) {
+        error(DiagCode::nesting_too_deep, f.decl->name.span,
+              "field " + ticked(f.decl->name.name) + " ends a chain of more than " +
+                  std::to_string(max_declaration_chain) + " record types, each holding the next (" +
+                  stack.front().first->name + " -> ... -> " + ft->name +
+                  "); no facts document could nest that deep");
+        state[ft] = 2;  // not followed further
+      } else if (state[ft] == 1) {
         auto start =
             std::find_if(stack.begin(), stack.end(), [&](const auto& s) { return s.first == ft; });
         std::string path;
@@ -245,7 +252,16 @@ void Checker::check_field_defaults() {
       ctx_.file = file;
       ctx_.constant = true;
       ctx_.constant_what = what;
+      const std::size_t errors = diags_.error_count();
       check_as(f.default_value.get(), f.type.resolved, what);
+      // A default is computed when compiling, and must be computable: not
+      // a number past a double's range, a division by zero, or a value
+      // too large to fold (runtime values have no such default).
+      if (diags_.error_count() == errors && !fold(f.default_value.get())) {
+        error(DiagCode::not_constant, f.default_value->span,
+              what + " cannot be computed when compiling (a number past the range of a double, "
+                     "a division by zero, or a value too large)");
+      }
     }
   };
   for (auto& file : files_) {

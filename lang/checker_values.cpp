@@ -3,6 +3,8 @@
 // outputs.
 #include <algorithm>
 #include <functional>
+#include <string_view>
+#include <unordered_map>
 
 #include "lang/checker_internal.hpp"
 
@@ -35,7 +37,18 @@ const Type* Checker::const_type(Decl* decl) {
     case ConstState::Phase::unchecked:
       break;
   }
+  if (const_chain_ >= max_declaration_chain) {
+    chain_too_long(*c);
+    state.type = types_.error();
+    state.phase = ConstState::Phase::done;
+    return state.type;
+  }
   state.phase = ConstState::Phase::checking;
+  ++const_chain_;
+  struct Unchain {
+    int& chain;
+    ~Unchain() { --chain; }
+  } unchain{const_chain_};
 
   ContextGuard guard(*this);
   std::string what = "the value of const " + ticked(c->name.name);
@@ -67,7 +80,25 @@ const Type* Checker::const_type(Decl* decl) {
   ConstState& done = consts_[decl];
   if (done.type == nullptr) done.type = type;
   done.phase = ConstState::Phase::done;
+  // The consts it reads are done by now, in whatever order they were
+  // declared: a chain written forwards is as long as one written backwards.
+  if (auto deps = const_deps_.find(decl); deps != const_deps_.end()) {
+    for (const Decl* dep : deps->second) {
+      if (dep != decl) done.chain = std::max(done.chain, consts_[dep].chain + 1);
+    }
+  }
+  if (done.chain > max_declaration_chain && !is_error(done.type)) {
+    chain_too_long(*c);
+    done.type = types_.error();
+  }
   return done.type;
+}
+
+void Checker::chain_too_long(const ConstDecl& c) {
+  error(DiagCode::nesting_too_deep, c.name.span,
+        "const " + ticked(c.name.name) + " ends a chain of more than " +
+            std::to_string(max_declaration_chain) +
+            " consts, each computed from the next; the limit keeps checking and compiling bounded");
 }
 
 void Checker::check_consts() {
@@ -76,12 +107,21 @@ void Checker::check_consts() {
   });
   // Dependencies first, for a compiler folding them in order.
   std::unordered_set<const Decl*> seen;
-  std::function<void(Decl*)> visit = [&](Decl* d) {
-    if (!seen.insert(d).second) return;
-    if (auto it = const_deps_.find(d); it != const_deps_.end()) {
-      for (Decl* dep : it->second) visit(dep);
+  // Iterative: a chain too long is an error, but is still walked here.
+  auto visit = [&](Decl* root) {
+    if (!seen.insert(root).second) return;
+    std::vector<std::pair<Decl*, std::size_t>> stack{{root, 0}};  // a const, its next dep
+    while (!stack.empty()) {
+      auto& [d, next] = stack.back();
+      auto it = const_deps_.find(d);
+      if (it != const_deps_.end() && next < it->second.size()) {
+        Decl* dep = it->second[next++];
+        if (seen.insert(dep).second) stack.push_back({dep, 0});
+        continue;
+      }
+      program_.const_order_.push_back(d);
+      stack.pop_back();
     }
-    program_.const_order_.push_back(d);
   };
   for_each_decl(files_, [&](FileScope&, Decl& d) {
     if (d.is<ConstDecl>()) visit(&d);
@@ -93,16 +133,14 @@ void Checker::check_def_signatures() {
     ctx_ = Context{};
     ctx_.file = &file;
     if (auto* def = d.as<DefDecl>()) {
-      for (std::size_t i = 0; i < def->params.size(); ++i) {
-        Param& p = def->params[i];
+      std::unordered_map<std::string_view, const Param*> seen;  // a def may have thousands
+      for (Param& p : def->params) {
         resolve_type(p.type);
-        for (std::size_t j = 0; j < i; ++j) {
-          if (!p.name.name.empty() && def->params[j].name.name == p.name.name) {
-            auto& diag = error(DiagCode::duplicate_declaration, p.name.span,
-                               "parameter " + ticked(p.name.name) + " is declared twice");
-            note(diag, def->params[j].name.span, "first declared here");
-            break;
-          }
+        if (p.name.name.empty()) continue;
+        if (auto [first, fresh] = seen.try_emplace(p.name.name, &p); !fresh) {
+          auto& diag = error(DiagCode::duplicate_declaration, p.name.span,
+                             "parameter " + ticked(p.name.name) + " is declared twice");
+          note(diag, first->second->name.span, "first declared here");
         }
       }
       resolve_type(def->result);
@@ -147,7 +185,13 @@ void Checker::check_def_cycles() {
     stack.push_back(d);
     if (auto it = calls_.find(d); it != calls_.end()) {
       for (auto& [callee, site] : it->second) {
-        if (state[callee] == 1) {
+        if (state[callee] == 0 && stack.size() >= max_declaration_chain) {
+          error(DiagCode::nesting_too_deep, site,
+                "this call ends a chain of more than " + std::to_string(max_declaration_chain) +
+                    " defs, each calling the next (" + name_of(stack.front()) + " -> ... -> " +
+                    name_of(callee) + "); the limit keeps evaluation bounded");
+          state[callee] = 2;  // not followed further
+        } else if (state[callee] == 1) {
           auto start = std::find(stack.begin(), stack.end(), callee);
           std::string path;
           for (auto s = start; s != stack.end(); ++s) path += name_of(*s) + " -> ";

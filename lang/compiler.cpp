@@ -13,6 +13,7 @@
 
 #include "lang/fold.hpp"
 #include "runtime/sha256.hpp"
+#include "runtime/verifier.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace precept::lang {
@@ -24,12 +25,17 @@ using rt::Op;
 
 // Emits the code of one function: instructions with their source places,
 // forward jumps patched when their label is placed, and local slots.
+// Thrown by emit() past max_instructions, and caught by compile().
+struct TooMuchCode {
+  Span at;
+};
+
 class FunctionBuilder {
  public:
-  FunctionBuilder(rt::Image& image, const SourceSet& sources,
+  FunctionBuilder(rt::Image& image, std::vector<Span>& spans, const SourceSet& sources,
                   const std::unordered_map<FileId, std::uint32_t>& files, std::string name,
                   std::uint32_t params)
-      : image_(image), sources_(sources), files_(files) {
+      : image_(image), spans_(spans), sources_(sources), files_(files) {
     fn_.name = std::move(name);
     fn_.entry = static_cast<std::uint32_t>(image_.code.size());
     fn_.params = params;
@@ -37,8 +43,10 @@ class FunctionBuilder {
   }
 
   std::uint32_t emit(Op op, Span span, std::uint32_t a = 0, std::uint32_t b = 0) {
+    if (image_.code.size() >= max_instructions) throw TooMuchCode{span};
     image_.code.push_back(rt::Instr{op, a, b});
     image_.locs.push_back(loc(span));
+    spans_.push_back(span);
     return static_cast<std::uint32_t>(image_.code.size() - 1);
   }
   std::uint32_t here() const { return static_cast<std::uint32_t>(image_.code.size()); }
@@ -84,6 +92,7 @@ class FunctionBuilder {
 
  private:
   rt::Image& image_;
+  std::vector<Span>& spans_;  // of each instruction of the image
   const SourceSet& sources_;
   const std::unordered_map<FileId, std::uint32_t>& files_;
   rt::Function fn_;
@@ -99,6 +108,10 @@ class Compiler {
     image_.name = options.name;
     image_.version = options.version;
     add_files();
+    // Each const folded once, dependencies first.
+    for (const Decl* c : program_.consts_in_dependency_order()) {
+      if (auto* decl = c->as<ConstDecl>()) consts_[c] = fold(decl->value.get());
+    }
     image_.schema.root = record_index(program_.facts());
     // Defs first, in call order, so every call names a known function.
     const auto& defs = program_.defs_in_call_order();
@@ -109,6 +122,8 @@ class Compiler {
     for (const Program::Rule& rule : program_.rules()) compile_rule(rule);
     return std::move(image_);
   }
+  // Where instruction `pc` came from (run() has moved the image out, not these).
+  Span span_of(std::uint32_t pc) const { return pc < spans_.size() ? spans_[pc] : Span{}; }
 
  private:
   // ------------------------------------------------------------ files ---
@@ -251,6 +266,10 @@ class Compiler {
 
   // -------------------------------------------------------- constants ---
 
+  std::optional<ConstValue> fold(const Expr* e) const {
+    return fold_constant(e, program_.types(), &consts_);
+  }
+
   std::uint32_t add_constant(rt::Constant c) {
     std::string key = fmt::format("{}|{}|{}|{}|{}|", static_cast<int>(c.kind), c.integer, c.number,
                                   c.enum_type, c.string.size());
@@ -334,7 +353,7 @@ class Compiler {
 
   // The constant an expression folds to (a default value, a literal).
   std::uint32_t constant_of(const Expr& e, const Type* type) {
-    auto v = fold_constant(&e, program_.types());
+    auto v = fold(&e);
     if (!v) return add_constant(rt::Constant{});  // checked defaults always fold
     return constant_from(*v, type);
   }
@@ -353,14 +372,28 @@ class Compiler {
 
   bool try_fold(FunctionBuilder& fb, const Expr& e) {
     // Only values whose folding cannot lose anything: no facts, no calls.
-    auto v = fold_constant(&e, program_.types());
-    if (!v) return false;
-    if (v->kind == ConstValue::Kind::none) {
-      fb.emit(Op::push_none, e.span);
-    } else {
-      fb.emit(Op::push_const, e.span, constant_from(*v, e.type));
+    // A const's expression is compiled at each use of the const, so each
+    // node is folded once and remembered (a large constant costs its size
+    // once, not at every use).
+    auto [it, first] = folded_.try_emplace(&e);
+    if (first) {
+      if (auto v = fold(&e)) {
+        it->second = v->kind == ConstValue::Kind::none ? Folded::none
+                                                        : constant_from(*v, e.type);
+      } else {
+        it->second = Folded::not_constant;
+      }
     }
-    return true;
+    switch (it->second) {
+      case Folded::not_constant:
+        return false;
+      case Folded::none:
+        fb.emit(Op::push_none, e.span);
+        return true;
+      default:
+        fb.emit(Op::push_const, e.span, it->second);
+        return true;
+    }
   }
 
   void expr(FunctionBuilder& fb, const Expr& e) {
@@ -643,7 +676,7 @@ class Compiler {
 
   void compile_def(const Decl& decl) {
     const auto& def = std::get<DefDecl>(decl.node);
-    FunctionBuilder fb(image_, sources_, files_, package_of(decl) + "." + def.name.name,
+    FunctionBuilder fb(image_, spans_, sources_, files_, package_of(decl) + "." + def.name.name,
                        static_cast<std::uint32_t>(def.params.size()));
     for (std::size_t i = 0; i < def.params.size(); ++i) {
       fb.bind(&def.params[i].name, static_cast<std::uint32_t>(i));
@@ -664,7 +697,7 @@ class Compiler {
                   : t->kind == TypeKind::set ? rt::Join::union_
                                              : rt::Join::max;
     }
-    FunctionBuilder fb(image_, sources_, files_, "output " + output.id, 0);
+    FunctionBuilder fb(image_, spans_, sources_, files_, "output " + output.id, 0);
     Span span = output.decl->span;
     if (output.output->value) {
       value(fb, *output.output->value, output.type);
@@ -722,7 +755,7 @@ class Compiler {
     desc.cites = r.cites;
     // The AST enums match the runtime's member for member (checked in ast.cpp).
     desc.severity = static_cast<rt::Severity>(r.severity.value_or(RuleSeverity::medium));
-    FunctionBuilder fb(image_, sources_, files_, "rule " + rule.id, 0);
+    FunctionBuilder fb(image_, spans_, sources_, files_, "rule " + rule.id, 0);
     desc.loc = fb.loc(rule.decl->span);
     for (const Effect& effect : r.effects) {
       rt::EffectDesc d;
@@ -866,6 +899,14 @@ class Compiler {
   const Program& program_;
   const SourceSet& sources_;
   rt::Image image_;
+  std::vector<Span> spans_;
+  ConstCache consts_;
+  // try_fold's results by node: a constant index, or one of these.
+  struct Folded {
+    static constexpr std::uint32_t not_constant = rt::no_index;
+    static constexpr std::uint32_t none = rt::no_index - 1;
+  };
+  std::unordered_map<const Expr*, std::uint32_t> folded_;
   std::unordered_map<FileId, std::uint32_t> files_;
   std::unordered_map<const Type*, std::uint32_t> type_index_;
   std::unordered_map<const Type*, std::uint32_t> enum_index_;
@@ -878,9 +919,38 @@ class Compiler {
 
 }  // namespace
 
+runtime::Image compile(const Program& program, const SourceSet& sources, Diagnostics& diags,
+                       const CompileOptions& options) {
+  Compiler compiler(program, sources);
+  runtime::Image image;
+  try {
+    image = compiler.run(options);
+  } catch (const TooMuchCode& too_much) {
+    diags.error(DiagCode::too_large, too_much.at,
+                fmt::format("the program compiles to more than {} instructions here; a const "
+                            "that cannot be computed when compiling is compiled at each use, so "
+                            "use it in fewer places or make it simpler",
+                            max_instructions));
+    return {};
+  }
+  // What the VM cannot run (a deep operand stack, too many locals), at the
+  // instruction that needs it. Whatever else the verifier finds is a bug of
+  // the compiler, left for Executable::make to report.
+  runtime::VerifyResult verified = runtime::verify_detailed(image);
+  Span span = compiler.span_of(verified.at);
+  if (verified.exceeds_vm_limits && span.valid()) {
+    const std::string& problem = verified.problem;
+    diags.error(DiagCode::too_large, span,
+                "this needs more than the VM can hold (" + problem.substr(problem.rfind(": ") + 2) +
+                    "); split it into smaller expressions, defs or rules");
+  }
+  return image;
+}
+
 runtime::Image compile(const Program& program, const SourceSet& sources,
                        const CompileOptions& options) {
-  return Compiler(program, sources).run(options);
+  Diagnostics ignored;
+  return compile(program, sources, ignored, options);
 }
 
 }  // namespace precept::lang

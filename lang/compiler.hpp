@@ -16,6 +16,7 @@
 #include <string>
 
 #include "lang/checker.hpp"
+#include "lang/diagnostic.hpp"
 #include "lang/source.hpp"
 #include "runtime/image.hpp"
 
@@ -26,7 +27,17 @@ struct CompileOptions {
   std::string version = "0.0.0";  // and its version
 };
 
-// `program` must have been checked without errors.
+// `program` must have been checked without errors. A program the VM could
+// not run is reported to `diags` (too-large, at the expression to blame):
+// a function whose operand stack or locals outgrow the VM's (a list literal
+// of thousands of computed elements), or more than max_instructions in
+// all (a const that folding gave up on is compiled at each use). The image
+// is then unusable.
+inline constexpr std::size_t max_instructions = 4'000'000;
+runtime::Image compile(const Program& program, const SourceSet& sources, Diagnostics& diags,
+                       const CompileOptions& options = {});
+// The same for a program known to fit (tests, generated programs): what
+// it reports is left to the verifier, which refuses the image.
 runtime::Image compile(const Program& program, const SourceSet& sources,
                        const CompileOptions& options = {});
 

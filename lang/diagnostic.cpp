@@ -57,24 +57,26 @@ std::string_view code_meaning(DiagCode c) {
 }
 
 Diagnostic& Diagnostics::error(DiagCode code, Span span, std::string message) {
+  std::size_t kept = list_.size();
   add({Severity::error, code, span, std::move(message), {}});
-  return list_.back();
+  return list_.size() > kept ? list_.back() : dropped_;
 }
 
 Diagnostic& Diagnostics::warning(DiagCode code, Span span, std::string message) {
+  std::size_t kept = list_.size();
   add({Severity::warning, code, span, std::move(message), {}});
-  return list_.back();
+  return list_.size() > kept ? list_.back() : dropped_;
 }
 
 void Diagnostics::add(Diagnostic d) {
   if (d.severity == Severity::error) ++errors_;
+  if (d.severity == Severity::warning) ++warnings_;
+  if (list_.size() >= max_kept) {
+    dropped_ = Diagnostic{};
+    return;
+  }
+  if (d.severity != Severity::note) ++kept_counted_;
   list_.push_back(std::move(d));
-}
-
-std::size_t Diagnostics::warning_count() const {
-  return static_cast<std::size_t>(std::count_if(list_.begin(), list_.end(), [](const Diagnostic& d) {
-    return d.severity == Severity::warning;
-  }));
 }
 
 void Diagnostics::sort() {

@@ -52,8 +52,13 @@ public:
 
   bool has_errors() const { return errors_ > 0; }
   std::size_t error_count() const { return errors_; }
-  std::size_t warning_count() const;
+  std::size_t warning_count() const { return warnings_; }
+  // The diagnostics kept: the first max_kept. A file with thousands of
+  // problems (one mistake repeated, or a hostile file) costs no more to
+  // report than that; the counts stay exact.
+  static constexpr std::size_t max_kept = 1000;
   const std::vector<Diagnostic>& all() const { return list_; }
+  std::size_t dropped() const { return errors_ + warnings_ - kept_counted_; }
   bool empty() const { return list_.empty(); }
 
   // Sorts by file, position, then severity, so output is stable whatever
@@ -62,7 +67,10 @@ public:
 
 private:
   std::vector<Diagnostic> list_;
+  Diagnostic dropped_;  // where notes for a diagnostic past max_kept go
   std::size_t errors_ = 0;
+  std::size_t warnings_ = 0;
+  std::size_t kept_counted_ = 0;  // errors and warnings in list_
 };
 
 // "did you mean" support: the candidate closest to `name` by edit distance,

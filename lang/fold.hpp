@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lang/ast.hpp"
@@ -38,6 +39,15 @@ struct ConstValue {
 };
 bool same_value(const ConstValue& a, const ConstValue& b);
 
-std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types, int depth = 0);
+// The folded value of each const (nothing when it does not fold), for a
+// caller that folds many expressions: with it a const is folded once, not
+// at every use (consts built from consts twice over would take 2^n steps).
+using ConstCache = std::unordered_map<const Decl*, std::optional<ConstValue>>;
+
+// Nothing, too, when folding would take too long or make too large a value
+// (checker_fold.cpp has the bounds). `consts`, when given, must hold every
+// const `e` reads.
+std::optional<ConstValue> fold_constant(const Expr* e, const TypeTable& types,
+                                        const ConstCache* consts = nullptr);
 
 }  // namespace precept::lang

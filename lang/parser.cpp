@@ -680,8 +680,16 @@ Ident AstBuilder::ident(const CstNode& node) {
 
 DottedName AstBuilder::dotted(const CstNode& node) {
   DottedName name;
-  for (const auto& part : node.children) name.parts.push_back(ident(*part));
   name.span = span(node);
+  // A dotted name (a package, an import, a type) is one name: the identifier
+  // limit bounds it whole, so a name of thousands of parts cannot make
+  // the checker's package tree quadratic.
+  if (text(name.span).size() > limits_.max_identifier_bytes) {
+    error(DiagCode::syntax_error, name.span,
+          fmt::format("name is longer than the limit of {} bytes", limits_.max_identifier_bytes));
+    return name;
+  }
+  for (const auto& part : node.children) name.parts.push_back(ident(*part));
   return name;
 }
 
@@ -1187,6 +1195,12 @@ EnumDecl AstBuilder::enum_decl(const CstNode& node) {
       }
     }
     result.members.push_back(std::move(member));
+  }
+  // An enum's values are its members: with none, a field or output of it
+  // could hold nothing (and an output has no least value to start from).
+  if (result.members.empty()) {
+    error(DiagCode::syntax_error, span(node),
+          fmt::format("enum `{}` needs at least one member", result.name.name));
   }
   return result;
 }

@@ -193,6 +193,10 @@ std::string render_text(const Diagnostic& d, const SourceSet& sources, const Ren
 std::string render_text(const Diagnostics& ds, const SourceSet& sources, const RenderOptions& options) {
   std::string out;
   for (const Diagnostic& d : ds.all()) out += render_text(d, sources, options);
+  if (ds.dropped() > 0) {
+    out += fmt::format("... and {} more errors and warnings, not shown: only the first {} are kept\n",
+                       ds.dropped(), Diagnostics::max_kept);
+  }
   return out;
 }
 
@@ -237,7 +241,8 @@ std::string render_json(const Diagnostics& ds, const SourceSet& sources) {
   }
   nlohmann::json doc = {{"diagnostics", std::move(list)},
                         {"errors", ds.error_count()},
-                        {"warnings", ds.warning_count()}};
+                        {"warnings", ds.warning_count()},
+                        {"not_shown", ds.dropped()}};
   // Replace invalid UTF-8 (a message quoting a bad byte) rather than throw.
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -53,9 +53,15 @@ public:
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
 
 private:
+  // Every `checkpoint_bytes` of text, the column there (0 at a line start),
+  // so that locating an offset on a line of megabytes counts at most that
+  // many bytes: a file of one long line with thousands of diagnostics is
+  // rendered in linear time.
+  static constexpr std::uint32_t checkpoint_bytes = 4096;
   std::string path_;
   std::string text_;
   std::vector<std::uint32_t> line_starts_;
+  std::vector<std::uint32_t> checkpoint_columns_;
 };
 
 // All files of one compilation; a FileId is an index into it.

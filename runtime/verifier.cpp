@@ -74,6 +74,10 @@ class Verifier {
     }
     return error;
   }
+  // After run() failed: the instruction to blame, or no_index; whether the
+  // code is sound but needs more stack or locals than the VM has.
+  std::uint32_t failed_at() const { return failed_at_; }
+  bool over_limit() const { return over_limit_; }
 
  private:
   // ----------------------------------------------------------- schema ---
@@ -240,6 +244,8 @@ class Verifier {
                            f.name, f.entry, f.end);
       }
       if (f.locals > max_locals) {
+        failed_at_ = f.entry;
+        over_limit_ = true;
         return fmt::format("function `{}`: {} locals is more than the limit of {}", f.name,
                            f.locals, max_locals);
       }
@@ -406,6 +412,7 @@ class Verifier {
     for (std::uint32_t pc = f.entry; pc < f.end; ++pc) {
       const Instr& in = image_.code[pc];
       auto fail = [&](std::string_view problem) {
+        failed_at_ = pc;
         return fmt::format("function `{}`: instruction {} ({}): {}", f.name, pc, op_name(in.op),
                            problem);
       };
@@ -607,6 +614,7 @@ class Verifier {
       const Instr& in = image_.code[pc];
       const std::int64_t d = depth[pc - f.entry];
       auto fail = [&](std::string_view problem) {
+        failed_at_ = pc;
         return fmt::format("function `{}`: instruction {} ({}): {}", f.name, pc, op_name(in.op),
                            problem);
       };
@@ -614,6 +622,7 @@ class Verifier {
       auto flow = [&](std::uint32_t to, std::int64_t to_depth) -> std::string {
         if (to == f.end) return fail("execution runs off the end of the function");
         if (to_depth > max_stack_depth) {
+          over_limit_ = true;
           return fail(fmt::format("the operand stack grows deeper than {}", max_stack_depth));
         }
         deepest = std::max(deepest, to_depth);
@@ -698,6 +707,8 @@ class Verifier {
   }
 
   Image& image_;
+  std::uint32_t failed_at_ = no_index;  // the instruction to blame, if one is
+  bool over_limit_ = false;
   std::size_t max_fields_ = 0;
   std::vector<FnKind> kinds_;
   std::vector<std::uint32_t> owner_;  // the rule or output of each rule or output function
@@ -706,5 +717,16 @@ class Verifier {
 }  // namespace
 
 std::string verify(Image& image) { return Verifier(image).run(); }
+
+VerifyResult verify_detailed(Image& image) {
+  Verifier verifier(image);
+  VerifyResult result;
+  result.problem = verifier.run();
+  if (!result.problem.empty()) {
+    result.at = verifier.failed_at();
+    result.exceeds_vm_limits = verifier.over_limit();
+  }
+  return result;
+}
 
 }  // namespace precept::runtime

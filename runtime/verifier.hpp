@@ -16,4 +16,13 @@ namespace precept::runtime {
 // (`function \`rule a.b\`: instruction 7 (jump): target 99 is outside the function`).
 std::string verify(Image& image);
 
+// What the verifier found, for the compiler, which maps a program too large
+// for the VM back to its source.
+struct VerifyResult {
+  std::string problem;               // empty when the image is sound
+  std::uint32_t at = no_index;       // the instruction to blame, if one is
+  bool exceeds_vm_limits = false;    // sound code needing a deeper stack or more locals
+};
+VerifyResult verify_detailed(Image& image);
+
 }  // namespace precept::runtime

@@ -35,17 +35,19 @@ Result<Bundle> Bundle::compile(std::span<const Source> sources,
     front_end.limits.max_expression_depth = options.max_expression_depth;
     front_end.limits.max_identifier_bytes = options.max_identifier_bytes;
     front_end.limits.max_string_bytes = options.max_string_bytes;
-    std::unique_ptr<lang::Program> program = lang::check_sources(set, diags, front_end);
-    if (program == nullptr || diags.has_errors()) {
+    auto failure = [&] {
       std::string text = lang::render_text(diags, set, {});
       text += fmt::format("{} error{}; nothing was compiled", diags.error_count(),
                           diags.error_count() == 1 ? "" : "s");
       return Status(ErrorKind::compile, std::move(text));
-    }
+    };
+    std::unique_ptr<lang::Program> program = lang::check_sources(set, diags, front_end);
+    if (program == nullptr || diags.has_errors()) return failure();
     lang::CompileOptions compile;
     compile.name = options.name;
     compile.version = options.version;
-    runtime::Image image = lang::compile(*program, set, compile);
+    runtime::Image image = lang::compile(*program, set, diags, compile);
+    if (diags.has_errors()) return failure();
     std::string bytes = runtime::write_bundle(image);
     return from_bytes(std::string_view(bytes));
   } catch (...) {

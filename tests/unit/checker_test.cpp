@@ -3,6 +3,8 @@
 // annotations the compiler relies on, and robustness on partial trees.
 #include <catch2/catch.hpp>
 
+#include <fmt/core.h>
+
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -1369,4 +1371,94 @@ const E: int = 1
   REQUIRE(d != nullptr);
   REQUIRE(d->notes.size() == 1);
   CHECK(d->notes[0].message == "first declared here, as an enum");
+}
+
+// ------------------------------------------------- hostile declarations ---
+// Found by a black-box hostile corpus: each used to overflow the stack,
+// hang, or pass the checker and then fail verification.
+
+namespace {
+
+// `const C0 = C1 + 1`, `const C1 = C2 + 1`, ... in the order given.
+std::string const_chain(int length, bool backwards) {
+  std::string text = "package p\nfacts { a: int }\n";
+  for (int k = 0; k < length; ++k) {
+    int i = backwards ? k : length - 1 - k;
+    text += i + 1 == length ? fmt::format("const C{} = 1\n", i)
+                            : fmt::format("const C{} = C{} + 1\n", i, i + 1);
+  }
+  return text + "rule r { cite \"c\" when a > C0 then deny \"x\" }\n";
+}
+
+}  // namespace
+
+TEST_CASE("a chain of consts is at most 64 long, in either order", "[checker][limits]") {
+  require_clean(*check_text(const_chain(64, true), no_files(false)));
+  require_clean(*check_text(const_chain(64, false), no_files(false)));
+  for (bool backwards : {true, false}) {
+    INFO((backwards ? "backwards" : "forwards"));
+    auto c = check_text(const_chain(3000, backwards), no_files(false));
+    INFO(c->listing());
+    CHECK(c->diags.has_errors());
+    bool found = false;
+    for (const Diagnostic& d : c->diags.all()) {
+      found = found || (d.code == DiagCode::nesting_too_deep &&
+                        d.message.find("a chain of more than 64 consts") != std::string::npos);
+    }
+    CHECK(found);
+  }
+}
+
+TEST_CASE("chains of defs and of record types are at most 64 long", "[checker][limits]") {
+  std::string defs = "package p\nfacts { a: int }\n";
+  for (int i = 0; i < 3000; ++i) defs += fmt::format("def f{}(): int = f{}() + 1\n", i, i + 1);
+  defs += "def f3000(): int = 1\nrule r { cite \"c\" when a > f0() then deny \"x\" }\n";
+  auto c = check_text(defs, no_files(false));
+  require_diag(*c, DiagCode::nesting_too_deep, 66, 18, {"a chain of more than 64 defs"});
+
+  std::string types = "package p\n";
+  for (int i = 0; i < 3000; ++i) types += fmt::format("type T{} {{ x: T{} }}\n", i, i + 1);
+  types += "type T3000 { x: int }\nfacts { t: T0 }\n";
+  auto t = check_text(types, no_files(false));
+  require_diag(*t, DiagCode::nesting_too_deep, 66, 12, {"a chain of more than 64 record types"});
+}
+
+TEST_CASE("a default must be computable when compiling", "[checker][limits]") {
+  // A default past a double's range used to fold to nothing: the fact was
+  // silently none. One nested over 64 levels deep did the same.
+  std::string deep = "1";
+  for (int i = 0; i < 100; ++i) deep += " + 1";
+  auto c = check_text(R"(
+package d
+facts {
+  x: number = 1e308 * 10
+  y: int = )" + deep + R"(
+}
+output ox: number = x
+output oy: int = y
+)");
+  require_diag(*c, DiagCode::not_constant, 3, 15, {"cannot be computed when compiling"});
+  CHECK(c->diags.error_count() == 1);
+}
+
+TEST_CASE("folding a const built from itself twice over is bounded", "[checker][limits]") {
+  // `const S1 = S0 + S0`, forty times: 2^40 steps and a terabyte to fold.
+  std::string text = "package p\nfacts { s: string }\nconst S0 = \"abcdefghijklmnop\"\n";
+  for (int i = 1; i <= 40; ++i) text += fmt::format("const S{} = S{} + S{}\n", i, i - 1, i - 1);
+  text += "rule r { cite \"c\" when s == S40 then deny \"x\" }\n";
+  auto c = check_text(text, no_files(false));
+  require_clean(*c);
+}
+
+TEST_CASE("only the first 1000 diagnostics are kept; the counts stay exact", "[checker][limits]") {
+  std::string text = "package p\nenum E { ";
+  for (int i = 0; i < 5000; ++i) text += "m, ";
+  text += "}\n";
+  auto c = check_text(text, no_files(false));
+  CHECK(c->diags.error_count() == 4999);
+  CHECK(c->diags.all().size() == Diagnostics::max_kept);
+  CHECK(c->diags.dropped() == 4999 - Diagnostics::max_kept);
+  CHECK_THAT(render_text(c->diags, c->sources, {}),
+             Catch::EndsWith("... and 3999 more errors and warnings, not shown: only the first "
+                             "1000 are kept\n"));
 }

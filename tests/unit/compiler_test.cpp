@@ -3,6 +3,7 @@
 // folding, slot resolution, that its output always passes the verifier, and
 // the fuel limit of the VM it feeds.
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 
 #include <string>
 #include <vector>
@@ -268,4 +269,75 @@ rule all_items { cite "c" when every i in items: "pii" in i.tags then deny "x" }
   }
   // And the verifier and the bundle format keep them.
   CHECK(runtime::verify(image).empty());
+}
+
+// ------------------------------------------------ programs too large to run ---
+// Found by a black-box hostile corpus: each passed the checker and compiled
+// to code the verifier refused ("internal error"), or compiled for ever.
+
+namespace {
+
+// The diagnostics of compiling `rules` (after the schema above), which must check.
+lang::Diagnostics compile_problems(const std::string& rules) {
+  lang::SourceSet sources;
+  sources.add("t.rules", std::string(schema) + rules);
+  lang::Diagnostics diags;
+  lang::FrontEndOptions options;
+  options.check.lints = false;
+  options.check.read_given_files = false;
+  auto program = lang::check_sources(sources, diags, options);
+  INFO(lang::render_text(diags, sources, {}));
+  REQUIRE(program != nullptr);
+  REQUIRE_FALSE(diags.has_errors());
+  lang::compile(*program, sources, diags);
+  return diags;
+}
+
+std::string located(const lang::Diagnostics& diags) {
+  return diags.all().empty() ? std::string() : diags.all().front().message;
+}
+
+}  // namespace
+
+TEST_CASE("an operand stack deeper than the VM's is a located compile error", "[compiler][limits]") {
+  std::string list = "[n";
+  for (int i = 1; i < 1100; ++i) list += ", n";
+  lang::Diagnostics diags = compile_problems("rule r { cite \"c\" when n in " + list +
+                                             "] then deny \"x\" }\n");
+  REQUIRE(diags.error_count() == 1);
+  const lang::Diagnostic& d = diags.all().front();
+  CHECK(d.code == lang::DiagCode::too_large);
+  CHECK(d.message == "this needs more than the VM can hold (the operand stack grows deeper "
+                     "than 1024); split it into smaller expressions, defs or rules");
+  CHECK(d.span.valid());
+  // 1000 elements fit.
+  std::string fits = "[n";
+  for (int i = 1; i < 1000; ++i) fits += ", n";
+  CHECK_FALSE(compile_problems("rule r { cite \"c\" when n in " + fits + "] then deny \"x\" }\n")
+                  .has_errors());
+}
+
+TEST_CASE("more locals than the VM's is a located compile error", "[compiler][limits]") {
+  std::string params = "a0: int";
+  for (int i = 1; i < 70000; ++i) params += fmt::format(", a{}: int", i);
+  lang::Diagnostics diags =
+      compile_problems("def f(" + params + "): int = a0\noutput o: int = 1\n");
+  INFO(located(diags));
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.all().front().code == lang::DiagCode::too_large);
+  CHECK_THAT(located(diags), Catch::Contains("70000 locals is more than the limit of 65536"));
+}
+
+TEST_CASE("a const compiled at each of millions of uses stops at the instruction limit",
+          "[compiler][limits]") {
+  // S17 and up are too long to fold (1 MiB), so each use compiles its
+  // expression, which uses the one before twice: 2^23 uses of S16.
+  std::string consts = "const S0 = \"abcdefghijklmnop\"\n";
+  for (int i = 1; i <= 40; ++i) consts += fmt::format("const S{} = S{} + S{}\n", i, i - 1, i - 1);
+  lang::Diagnostics diags =
+      compile_problems(consts + "rule r { cite \"c\" when flag and S40 == \"x\" then deny \"x\" }\n");
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.all().front().code == lang::DiagCode::too_large);
+  CHECK_THAT(located(diags), Catch::StartsWith("the program compiles to more than 4000000 "
+                                               "instructions here"));
 }

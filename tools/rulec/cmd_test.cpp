@@ -93,6 +93,10 @@ int run_test(const TestArgs& args) {
   options.check.lints = false;
   options.limits = limits.parse;
   auto program = lang::check_sources(sources, diags, options);
+  // The rules are compiled only when they check; a program too large for
+  // the VM is an error of the same kind.
+  runtime::Image image;
+  if (program != nullptr && !diags.has_errors()) image = lang::compile(*program, sources, diags);
   if (program == nullptr || diags.has_errors()) {
     lang::RenderOptions render;
     render.color = isatty(fileno(stderr)) != 0;
@@ -112,7 +116,7 @@ int run_test(const TestArgs& args) {
                diags.error_count() == 1 ? "" : "s");
     return exit_usage;
   }
-  auto exe = runtime::Executable::make(lang::compile(*program, sources), error);
+  auto exe = runtime::Executable::make(std::move(image), error);
   if (exe == nullptr) {
     fmt::print(stderr, "rulec: internal error: the compiled program fails verification: {}\n",
                error);
