@@ -43,6 +43,9 @@ std::optional<std::int64_t> parse_iso_date(std::string_view text) {
 }
 
 std::string format_iso_date(std::int64_t days) {
+  // Past about 27 billion years the arithmetic below would overflow.
+  constexpr std::int64_t calendar_limit = std::int64_t{1} << 43;
+  if (days > calendar_limit || days < -calendar_limit) return fmt::format("{:+} days", days);
   std::int64_t z = days + 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);

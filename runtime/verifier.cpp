@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "runtime/date.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace precept::runtime {
@@ -199,6 +200,13 @@ class Verifier {
           }
           break;
         }
+        case Constant::Kind::date:
+          // The compiler writes only dates it parsed (0000-01-01 to 9999-12-31).
+          if (c.integer < min_iso_date || c.integer > max_iso_date) {
+            return fmt::format("constant {}: date {} is not between 0000-01-01 and 9999-12-31", i,
+                               c.integer);
+          }
+          break;
         case Constant::Kind::list:
         case Constant::Kind::set:
           for (std::uint32_t e : c.elements) {

@@ -4,6 +4,7 @@
 // for the same image is pinned here too.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -409,6 +410,24 @@ TEST_CASE("the verifier checks the schema and constants", "[verifier]") {
         "constant 4: enum `Classification` has no member 3");
   CHECK(verify_with([](Image& im) { im.constants[4].enum_type = 1; }) ==
         "constant 4: enum 1 does not exist");
+  // Found by fuzz_bundle: a date constant of 2^63 - 33 days overflowed the
+  // disassembler's date formatting (signed overflow).
+  CHECK(verify_with([](Image& im) { im.constants[5].integer = INT64_MAX - 33; }) ==
+        "constant 5: date 9223372036854775774 is not between 0000-01-01 and 9999-12-31");
+  CHECK(verify_with([](Image& im) { im.constants[5].integer = min_iso_date - 1; }) ==
+        "constant 5: date -719529 is not between 0000-01-01 and 9999-12-31");
+  CHECK(verify_with([](Image& im) { im.constants[5].integer = max_iso_date; }).empty());
+}
+
+TEST_CASE("dates are formatted for any day count", "[date]") {
+  CHECK(format_iso_date(0) == "1970-01-01");
+  CHECK(format_iso_date(min_iso_date) == "0000-01-01");
+  CHECK(format_iso_date(max_iso_date) == "9999-12-31");
+  CHECK(parse_iso_date("0000-01-01") == min_iso_date);
+  CHECK(parse_iso_date("9999-12-31") == max_iso_date);
+  CHECK(format_iso_date(max_iso_date + 1) == "10000-01-01");
+  CHECK(format_iso_date(INT64_MAX) == "+9223372036854775807 days");
+  CHECK(format_iso_date(INT64_MIN) == "-9223372036854775808 days");
 }
 
 TEST_CASE("disassembly of the sample image", "[disasm]") {
