@@ -38,6 +38,10 @@ struct CheckOptions {
   // read and is JSON (given_file errors). Its contents are typed by the test
   // harness, which reports wrong values as input errors like the fact loader.
   bool read_given_files = true;
+  // A given file is a facts document: larger than this (the fact loader's
+  // runtime::FactLimits::max_bytes) it is a given_file error, found after
+  // reading at most one byte more.
+  std::size_t max_given_file_bytes = std::size_t{64} << 20;
   // Packages that exist but may not be loaded (the standard modules, which
   // the front end loads only when imported): used only for "did you mean" on
   // an unknown import.

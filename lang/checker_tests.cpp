@@ -1,18 +1,22 @@
 // Test blocks: `given` literals and overrides typed against the facts
 // schema, and expectations naming rules, obligations, outputs and paths.
-// (`given file` is read by the test harness, not here.)
+// (A `given file` is read here only to check that it is a JSON file within
+// the facts size limit; its values are typed by the test harness.)
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "lang/checker_internal.hpp"
+#include "lang/frontend.hpp"
+#include "runtime/facts.hpp"
 
 namespace precept::lang::detail {
+
+static_assert(CheckOptions{}.max_given_file_bytes == runtime::FactLimits{}.max_bytes,
+              "a given file is held to the fact loader's size limit");
 
 namespace {
 
@@ -127,15 +131,16 @@ void Checker::check_given_file(const Given& given) {
   Span at = given.file_span.valid() ? given.file_span : given.span;
   if (!at.valid() || at.file >= sources_.size()) return;
   fs::path path = fs::path(sources_.file(at.file).path()).parent_path() / *given.file;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
-    error(DiagCode::given_file, at, "cannot read the given file " + ticked(*given.file));
+  const std::string what = "the given file " + ticked(*given.file);
+  InputFile how{what, options_.max_given_file_bytes, "the limit for a facts document", true};
+  std::string text;
+  std::string problem;
+  if (!read_input_file(path.string(), how, text, problem)) {
+    error(DiagCode::given_file, at, problem);
     return;
   }
-  if (!nlohmann::json::accept(text.str())) {
-    error(DiagCode::given_file, at, "the given file " + ticked(*given.file) + " is not valid JSON");
+  if (!nlohmann::json::accept(text)) {
+    error(DiagCode::given_file, at, what + " is not valid JSON");
   }
 }
 

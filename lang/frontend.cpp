@@ -2,6 +2,11 @@
 
 #include "stdlib/modules.hpp"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -98,6 +103,78 @@ bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std
       return false;
     }
     sources.add(path, std::move(text));
+  }
+  return true;
+}
+
+namespace {
+
+// Closes a file descriptor on every way out of read_input_file.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
+
+std::string system_error_text(int error_number) {
+  return std::generic_category().message(error_number);
+}
+
+// Why an opened file may not be read, or empty when it may.
+std::string refusal(const struct stat& info, const InputFile& how) {
+  if (S_ISDIR(info.st_mode)) return fmt::format("{} is a folder, not a file", how.what);
+  if (how.regular_only && !S_ISREG(info.st_mode)) {
+    return fmt::format("{} is not a regular file (a device, FIFO or socket)", how.what);
+  }
+  return {};
+}
+
+std::string too_large(const InputFile& how) {
+  return fmt::format("{} is larger than {} bytes, {}", how.what, how.max_bytes, how.limit);
+}
+
+}  // namespace
+
+bool read_input_file(const std::string& path, const InputFile& how, std::string& text,
+                     std::string& error) {
+  text.clear();
+  // Non-blocking, so opening a FIFO that has no writer returns at once and
+  // fstat can refuse it; a regular file reads the same either way.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (how.regular_only ? O_NONBLOCK : 0));
+  if (fd < 0) {
+    error = fmt::format("cannot read {}: {}", how.what, system_error_text(errno));
+    return false;
+  }
+  FdCloser closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    error = fmt::format("cannot read {}: {}", how.what, system_error_text(errno));
+    return false;
+  }
+  error = refusal(info, how);
+  if (!error.empty()) return false;
+  // A regular file's size is known before reading; files under /proc say 0
+  // and devices say nothing, so the reads below are bounded too.
+  if (S_ISREG(info.st_mode) && static_cast<std::uint64_t>(info.st_size) > how.max_bytes) {
+    error = too_large(how);
+    return false;
+  }
+  const std::size_t cap = how.max_bytes == SIZE_MAX ? SIZE_MAX : how.max_bytes + 1;
+  char buffer[1 << 16];
+  while (text.size() < cap) {
+    ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, cap - text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = fmt::format("cannot read {}: {}", how.what, system_error_text(errno));
+      text.clear();
+      return false;
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (text.size() > how.max_bytes) {
+    error = too_large(how);
+    text.clear();
+    return false;
   }
   return true;
 }

@@ -3,8 +3,10 @@
 // that they agree on what a set of paths means.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lang/checker.hpp"
@@ -28,6 +30,27 @@ bool collect_rule_files(const std::vector<std::string>& paths, std::vector<std::
 // reason) on the first file that cannot be read.
 bool read_sources(const std::vector<std::string>& files, SourceSet& sources, std::string& error,
                   std::size_t max_bytes = ParseLimits{}.max_source_bytes);
+
+// How read_input_file reads one input file and names it in messages.
+struct InputFile {
+  std::string_view what;  // "`facts.json`", "the given file `shop.json`"
+  std::size_t max_bytes = SIZE_MAX;
+  std::string_view limit;  // what the size limit is: "the limit for a facts document"
+  // Refuse devices, FIFOs and sockets: /dev/zero never ends and a FIFO
+  // without a writer never answers, which a file named in a rule file
+  // must not be able to do to every `rulec check`. Off, a pipe the user
+  // names on the command line (`--facts /dev/stdin`) still works.
+  bool regular_only = false;
+};
+
+// Reads the whole of `path` into `text`, never more than one byte past
+// `how.max_bytes`, so a huge or endless file cannot exhaust memory; with
+// `regular_only` it is opened without blocking and refused, unread, if it
+// is not a regular file. Returns false with `error` saying why, naming the
+// file as `how.what`: "`x.json` is a folder, not a file", "`x.json` is
+// larger than 64 bytes, the limit ...", "cannot read `x.json`: Input/output error".
+bool read_input_file(const std::string& path, const InputFile& how, std::string& text,
+                     std::string& error);
 
 // The path prefix of the embedded standard modules in a SourceSet.
 inline constexpr std::string_view standard_module_prefix = "<std>/";

@@ -6,11 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "lang/fold.hpp"
+#include "lang/frontend.hpp"
 #include "runtime/date.hpp"
 #include "runtime/facts_json.hpp"
 #include "runtime/json_text.hpp"
@@ -85,26 +84,31 @@ std::string apply_override(json& document, const std::vector<GivenPathStep>& pat
   return {};
 }
 
+// A test's `given file`, read as the checker reads it (a regular file
+// within the facts size limit), then parsed.
+bool read_given_file(const TestDecl& test, const SourceSet& sources, const rt::FactLimits& limits,
+                     json& document, std::string& error) {
+  std::filesystem::path base =
+      std::filesystem::path(sources.file(test.name_span.file).path()).parent_path();
+  std::filesystem::path file = base / *test.given.file;
+  const std::string what = fmt::format("the given file `{}`", file.generic_string());
+  InputFile how{what, limits.max_bytes, "the limit for a facts document", true};
+  std::string text;
+  if (!read_input_file(file.string(), how, text, error)) return false;
+  document = json::parse(text, nullptr, false);
+  if (document.is_discarded()) {
+    error = what + " is not valid JSON";
+    return false;
+  }
+  return true;
+}
+
 // The facts document a test's `given` describes, or an error.
-bool given_document(const TestDecl& test, const SourceSet& sources, json& document,
-                    std::string& error) {
+bool given_document(const TestDecl& test, const SourceSet& sources, const rt::FactLimits& limits,
+                    json& document, std::string& error) {
   const Given& given = test.given;
   if (given.file) {
-    std::filesystem::path base =
-        std::filesystem::path(sources.file(test.name_span.file).path()).parent_path();
-    std::filesystem::path file = base / *given.file;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      error = fmt::format("cannot read the given file `{}`", file.generic_string());
-      return false;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    document = json::parse(text.str(), nullptr, false);
-    if (document.is_discarded()) {
-      error = fmt::format("the given file `{}` is not valid JSON", file.generic_string());
-      return false;
-    }
+    if (!read_given_file(test, sources, limits, document, error)) return false;
   } else if (given.literal) {
     document = to_json(*given.literal);
   } else {
@@ -405,7 +409,7 @@ void run_one(const Program::Test& t, const Program& program, const SourceSet& so
   json document;
   std::string error;
   rt::Facts facts;
-  if (!given_document(test, sources, document, error) ||
+  if (!given_document(test, sources, options.fact_limits, document, error) ||
       !rt::load_facts(*exe, document, facts, error, options.fact_limits)) {
     result.error = error;
     result.passed = false;

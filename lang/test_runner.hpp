@@ -38,8 +38,9 @@ struct TestResult {
   std::string file;     // the test file, as given to the compiler
   std::uint32_t line = 0;
   bool passed = false;
-  // A test that could not run (its given file is missing or not a facts
-  // document): failed, with `error` saying why and no expectations checked.
+  // A test that could not run (its given file is missing, not a regular
+  // file, over the facts size limit or not a facts document): failed, with
+  // `error` saying why and no expectations checked.
   std::string error;
   std::vector<ExpectationResult> expectations;
   double seconds = 0;
@@ -73,7 +74,9 @@ struct TestOptions {
   // Run only the tests declared in these files (as named in the SourceSet);
   // all when empty. The other files are compiled for their rules.
   std::set<std::string> files;
-  // Limits for each test's facts and evaluation (rulec test --limit).
+  // Limits for each test's facts and evaluation (rulec test --limit); a
+  // given file larger than fact_limits.max_bytes is refused (read no
+  // further than one byte past it).
   runtime::FactLimits fact_limits;
   std::uint64_t fuel = runtime::EvalOptions{}.fuel;
   std::size_t max_entries = runtime::EvalOptions{}.max_entries;

@@ -106,7 +106,82 @@ contains "$scratch/out" '{"error":"line 4: the facts document is larger than 100
 expect 2 "an endless batch ends" -- timeout 20 "$rulec" eval -b "$scratch/a.rbc" --batch /dev/zero --limit facts-bytes=1000
 contains "$scratch/err" 'the limit for a batch' "the endless batch error"
 expect 2 "a folder is not a batch" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$source_dir"
-contains "$scratch/err" 'cannot read' "the folder error"
+contains "$scratch/err" 'is a folder, not a file' "the folder error says so"
+
+# A file that cannot be read says why.
+expect 2 "a folder is not a facts file" -- "$rulec" eval "$example" --facts "$scratch"
+contains "$scratch/err" "is a folder, not a file" "the folder is named as one"
+if [ -r /proc/self/mem ]; then
+  expect 2 "a facts file whose reads fail" -- "$rulec" eval "$example" --facts /proc/self/mem
+  contains "$scratch/err" 'cannot read `/proc/self/mem`: ' "the read error gives the reason"
+fi
+
+# Given files are facts documents: a device, a FIFO or a folder is refused
+# where it is named, at once (/dev/zero once ran out of memory, and a FIFO
+# without a writer hung even `rulec check`), and so is a file over the
+# facts size limit.
+mkdir -p "$scratch/given/folder" "$scratch/given/limit"
+mkfifo "$scratch/given/fifo.json"
+cat >"$scratch/given/g.rules" <<'RULES'
+package g
+facts { n: int = 0 }
+test "zero" {
+  given file "/dev/zero"
+  expect complete
+}
+test "random" {
+  given file "/dev/urandom"
+  expect complete
+}
+test "fifo" {
+  given file "fifo.json"
+  expect complete
+}
+test "folder" {
+  given file "folder"
+  expect complete
+}
+RULES
+expect 1 "check refuses given files that are not regular files" -- timeout 10 "$rulec" check "$scratch/given/g.rules"
+contains "$scratch/err" 'g.rules:4:14: error: the given file `/dev/zero` is not a regular file' "/dev/zero is refused where it is named"
+contains "$scratch/err" 'g.rules:8:14: error: the given file `/dev/urandom` is not a regular file' "/dev/urandom is refused where it is named"
+contains "$scratch/err" 'g.rules:12:14: error: the given file `fifo.json` is not a regular file' "the FIFO is refused where it is named"
+contains "$scratch/err" 'g.rules:16:14: error: the given file `folder` is a folder, not a file' "the folder is refused where it is named"
+expect 2 "test refuses them too" -- timeout 10 "$rulec" test "$scratch/given/g.rules"
+contains "$scratch/err" 'g.rules:12:14: error: the given file `fifo.json`' "test names the FIFO"
+expect 2 "eval of the rules refuses them too" -- timeout 10 "$rulec" eval "$scratch/given/g.rules" --facts "$deny_facts"
+printf '{"n": 1}' >"$scratch/given/limit/eight.json"
+printf 'package h\nfacts { n: int = 0 }\ntest "t" {\n  given file "eight.json"\n  expect complete\n}\n' >"$scratch/given/limit/h.rules"
+expect 0 "a given file of exactly the facts limit" -- "$rulec" test "$scratch/given/limit/h.rules" --limit facts-bytes=8
+expect 1 "a given file one byte over the facts limit" -- "$rulec" check "$scratch/given/limit/h.rules" --limit facts-bytes=7
+contains "$scratch/err" 'h.rules:4:14: error: the given file `eight.json` is larger than 7 bytes, the limit for a facts document' "the size error is located and names the limit"
+expect 2 "test holds given files to the facts limit" -- "$rulec" test "$scratch/given/limit/h.rules" --limit facts-bytes=7
+
+# Bench: a benchmark takes the first 10000 documents (keeping a million
+# loaded ran out of memory) and says when it left some out.
+printf 'package t\nfacts { n: int = 0 }\nrule r {\n  cite "x"\n  when n > 5\n  then warn "big"\n}\n' >"$scratch/tiny.rules"
+yes '{"n": 1}' | head -n 20000 >"$scratch/tiny.jsonl"
+expect 0 "bench over more documents than it takes" -- "$rulec" bench "$scratch/tiny.rules" --facts "$scratch/tiny.jsonl" --mode loaded --seconds 0.1 --format json
+contains "$scratch/out" '"documents":10000,"documents_left_out":true' "bench takes 10000 documents and says so"
+expect 0 "bench text says documents were left out" -- "$rulec" bench "$scratch/tiny.rules" --facts "$scratch/tiny.jsonl" --seconds 0.1
+contains "$scratch/out" '10000 documents (the first of' "the text says documents were left out"
+head -n 3 "$scratch/tiny.jsonl" >"$scratch/three.jsonl"
+expect 0 "bench over a few documents" -- "$rulec" bench "$scratch/tiny.rules" --facts "$scratch/three.jsonl" --mode loaded --seconds 0.1 --format json
+contains "$scratch/out" '"documents":3,"documents_left_out":false' "a short file is benched whole"
+expect 2 "bench of a folder" -- "$rulec" bench "$scratch/tiny.rules" --facts "$scratch"
+contains "$scratch/err" "is a folder, not a file" "bench says the folder is one"
+printf '{"n": 1}\nnot json\n' >"$scratch/bad-bench.jsonl"
+expect 2 "bench of a line that is not a facts document" -- "$rulec" bench "$scratch/tiny.rules" --facts "$scratch/bad-bench.jsonl"
+contains "$scratch/err" 'line 2' "the bad line is numbered"
+# One decision that runs out of fuel takes tens of milliseconds: --seconds
+# 0.1 must not become a warm-up of 64 of them and 5 timed runs of 10 more.
+printf 'package slow\nfacts { xs: list<int> = [] }\nrule spin {\n  cite "x"\n  for a in xs\n  for b in xs\n  for c in xs\n  when a + b + c == -1\n  then warn "never"\n}\n' >"$scratch/slow.rules"
+printf '{"xs": [%s]}\n' "$(seq -s, 0 299)" >"$scratch/slow.jsonl"
+started=$(date +%s%N)
+expect 0 "bench with a slow decision" -- timeout 60 "$rulec" bench "$scratch/slow.rules" --facts "$scratch/slow.jsonl" --seconds 0.1 --limit fuel=20000000 --format json
+took_ms=$((($(date +%s%N) - started) / 1000000))
+contains "$scratch/out" '"documents":1,' "the slow bench measured"
+[ "$took_ms" -lt 3000 ] || { echo "FAIL: bench --seconds 0.1 with a slow decision took $took_ms ms"; failures=$((failures + 1)); }
 
 # Limits: each one changed with --limit and exceeded gives a clear error.
 expect 0 "fuel limit" -- "$rulec" eval "$example" --facts "$deny_facts" --limit fuel=5

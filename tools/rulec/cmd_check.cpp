@@ -47,6 +47,7 @@ int run_check(const CheckArgs& args) {
   lang::FrontEndOptions options;
   options.check.lints = !args.no_lints;
   options.limits = limits.parse;
+  options.check.max_given_file_bytes = limits.facts.max_bytes;
   lang::check_sources(sources, diags, options);
 
   if (args.format == "json") {

@@ -100,10 +100,11 @@ struct Block {
 // and the jobs never wait for input or output.
 int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
               const runtime::EvalOptions& options, const Limits& limits) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(args.batch.c_str(), "rb"),
+  std::string error;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(open_input_stream(args.batch, error),
                                                        &std::fclose);
   if (file == nullptr) {
-    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", args.batch, std::strerror(errno));
+    fmt::print(stderr, "rulec: {}\n", error);
     return exit_usage;
   }
   // Longer input than this is refused: an endless stream must end.

@@ -92,6 +92,7 @@ int run_test(const TestArgs& args) {
   lang::FrontEndOptions options;
   options.check.lints = false;
   options.limits = limits.parse;
+  options.check.max_given_file_bytes = limits.facts.max_bytes;
   auto program = lang::check_sources(sources, diags, options);
   // The rules are compiled only when they check; a program too large for
   // the VM is an error of the same kind.

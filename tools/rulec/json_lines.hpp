@@ -1,5 +1,6 @@
 // JSON Lines input shared by `rulec eval --batch` and `rulec bench`: the
-// non-blank lines of a file, with their 1-based line numbers for messages.
+// non-blank lines of a file, streamed, with their 1-based line numbers for
+// messages.
 #pragma once
 
 #include <cstddef>
@@ -10,14 +11,6 @@
 #include <vector>
 
 namespace precept::rulec {
-
-struct JsonLine {
-  std::string_view text;  // without the line break (and a trailing `\r`)
-  std::size_t number = 0;
-};
-
-// Lines holding only spaces and tabs are skipped, as JSON Lines readers do.
-std::vector<JsonLine> split_json_lines(std::string_view text);
 
 // Reads JSON Lines from a file (a FIFO or a pipe too) a buffer at a time,
 // so a batch of any length streams through bounded memory: a line longer

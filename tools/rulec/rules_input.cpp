@@ -2,13 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "lang/compiler.hpp"
 #include "lang/frontend.hpp"
@@ -20,29 +19,26 @@ namespace precept::rulec {
 
 bool read_file(const std::string& path, std::string& text, std::string& error,
                std::size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // Devices and pipes are allowed (`--facts /dev/stdin`): the read stops
+  // one byte past the limit, so /dev/zero is refused without being read whole.
+  const std::string what = fmt::format("`{}`", path);
+  lang::InputFile how{what, max_bytes, "the limit for this input", false};
+  return lang::read_input_file(path, how, text, error);
+}
+
+std::FILE* open_input_stream(const std::string& path, std::string& error) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
     error = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
-    return false;
+    return nullptr;
   }
-  // Read at most one byte past the limit, so a huge file, a FIFO or
-  // /dev/zero is refused without being read whole.
-  text.clear();
-  char chunk[1 << 16];
-  while (in && text.size() <= max_bytes) {
-    in.read(chunk, sizeof chunk);
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  struct stat info {};
+  if (::fstat(fileno(file), &info) == 0 && S_ISDIR(info.st_mode)) {
+    std::fclose(file);
+    error = fmt::format("`{}` is a folder, not a file", path);
+    return nullptr;
   }
-  if (in.bad()) {
-    error = fmt::format("cannot read `{}`", path);
-    return false;
-  }
-  if (text.size() > max_bytes) {
-    error = fmt::format("`{}` is larger than {} bytes, the limit for this input", path, max_bytes);
-    text.clear();
-    return false;
-  }
-  return true;
+  return file;
 }
 
 bool compile_paths(const std::vector<std::string>& paths, const std::string& name,
@@ -63,7 +59,14 @@ bool compile_paths(const std::vector<std::string>& paths, const std::string& nam
   lang::FrontEndOptions options;
   options.check.lints = false;  // `rulec check` is where lints are read
   options.limits = limits.parse;
+  options.check.max_given_file_bytes = limits.facts.max_bytes;
   auto program = lang::check_sources(sources, diags, options);
+  // A program too large for the VM is reported like any other error.
+  if (program != nullptr && !diags.has_errors()) {
+    lang::CompileOptions compile;
+    compile.name = name;
+    image = lang::compile(*program, sources, diags, compile);
+  }
   if (diags.has_errors() || program == nullptr) {
     lang::RenderOptions render;
     render.color = isatty(fileno(stderr)) != 0;
@@ -72,9 +75,6 @@ bool compile_paths(const std::vector<std::string>& paths, const std::string& nam
                diags.error_count() == 1 ? "" : "s");
     return false;
   }
-  lang::CompileOptions compile;
-  compile.name = name;
-  image = lang::compile(*program, sources, compile);
   return true;
 }
 

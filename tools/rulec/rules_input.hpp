@@ -3,6 +3,7 @@
 // read and verify a bundle. Problems are printed; the caller exits 2.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,9 +33,15 @@ std::shared_ptr<const runtime::Executable> load_program(const std::vector<std::s
 // (load_program's inputs).
 void add_program_options(CLI::App* cmd, std::vector<std::string>& paths, std::string& bundle);
 
-// Reads a whole file of at most `max_bytes`; false with `error` set (naming
-// the file) when it cannot be read or is larger.
+// Reads a whole file of at most `max_bytes` (a pipe or device too, read
+// no further than one byte past the limit); false with `error` set, naming
+// the file and why, when it is a folder, cannot be read or is larger.
 bool read_file(const std::string& path, std::string& text, std::string& error,
                std::size_t max_bytes);
+
+// Opens a file to be read as a stream (JSON Lines); null with `error` set,
+// naming the file and why, when it cannot be opened or is a folder (which
+// opens, but every read fails).
+std::FILE* open_input_stream(const std::string& path, std::string& error);
 
 }  // namespace precept::rulec
