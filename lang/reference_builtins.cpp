@@ -89,16 +89,29 @@ Value Evaluator::eval_builtin(const Expr& e, const Call& call, std::uint32_t bui
     case BuiltinId::contains:
       return Value::of(x.text.find(args[1].text) != std::string::npos);
     case BuiltinId::matches: {
-      // An unanchored RE2 search; a pattern that does not compile is an
-      // evaluation error and the value unknown.
+      // An unanchored RE2 search; a pattern that does not compile (RE2's
+      // default 8 MiB budget) is an evaluation error and the value unknown.
+      // Its cost in steps is the VM's fuel for it (docs/security.md "Fuel"):
+      // the pattern's bytes before compiling, 64 per program instruction
+      // after, then text × program / 16 before matching, so a hostile
+      // pattern stops the decision before RE2 runs long. The reference
+      // compiles on every call and charges every call; the VM charges a
+      // pattern's compiling once per evaluation. Decisions that hit a limit
+      // are not compared, so the two need not stop at the same place.
+      const std::string& pattern = args[1].text;
+      run_.charge(e.span, pattern.size());
       RE2::Options options;
       options.set_log_errors(false);
-      RE2 re(args[1].text, options);
+      options.set_max_mem(std::int64_t{8} << 20);
+      RE2 re(pattern, options);
       if (!re.ok()) {
-        run_.evaluation_error(
-            e.span, "`" + args[1].text + "` is not a valid regular expression: " + re.error());
+        run_.evaluation_error(e.span,
+                              "`" + pattern + "` is not a valid regular expression: " + re.error());
         return Value::unknown();
       }
+      auto program = static_cast<std::uint64_t>(re.ProgramSize());
+      run_.charge(e.span, 64 * program);
+      run_.charge(e.span, x.text.size() * program / 16);
       return Value::of(RE2::PartialMatch(x.text, re));
     }
     case BuiltinId::abs:

@@ -73,6 +73,12 @@ void Run::stop(Span span, std::string message) {
   throw Stopped{};
 }
 
+void Run::charge(Span span, std::uint64_t units) {
+  // steps <= max_steps here, so the subtraction cannot wrap.
+  if (units > options.max_steps - steps) stop(span, "evaluation ran out of fuel");
+  steps += units;
+}
+
 void Reads::add(const std::string& path, nlohmann::json value) {
   for (const auto& entry : entries_) {
     if (entry.first == path) return;  // each path once, in the order first read

@@ -51,6 +51,9 @@ struct Run {
   void limit_error(Span span, std::string message);
   // A limit error, after which the decision stops (throws Stopped).
   [[noreturn]] void stop(Span span, std::string message);
+  // Counts `units` more steps, for work that grows with the values (a
+  // regular expression's); past max_steps the decision stops at `span`.
+  void charge(Span span, std::uint64_t units);
   bool hit_limit = false;
 };
 

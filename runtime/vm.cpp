@@ -16,6 +16,7 @@
 #include <limits>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "runtime/date.hpp"
@@ -97,6 +98,42 @@ ChainNeeds chain_needs(const Image& image) {
   return worst;
 }
 
+// Fuel (docs/security.md "Fuel"). One unit per instruction, plus, for an
+// instruction whose work grows with its operands, units for that work, so
+// that fuel bounds the time and the memory of an evaluation whatever the
+// facts hold:
+//   - one per element it visits (`in`, `==` on collections, `len`, ...);
+//   - one per `scan_bytes` bytes it compares (memcmp runs at tens of bytes
+//     per nanosecond), one per `count_bytes` bytes it counts byte by byte
+//     (code points), one per byte it searches (memmem's two-way search
+//     takes up to about 4 ns per byte on a text like `aaa…` and a part like
+//     `aa…ab`);
+//   - one per byte of text it writes: strings it builds, and what an entry,
+//     a missing path or an error adds to the decision (with explanations,
+//     each `because` path and value);
+//   - for `matches`, its worst case, charged before RE2 runs (below).
+constexpr std::uint64_t scan_bytes = 64;
+constexpr std::uint64_t count_bytes = 8;
+// RE2 matches in time linear in the text but, when its DFA runs out of
+// memory and it falls back to the NFA, proportional to text × program too
+// (about 2.5 ns per byte and instruction measured, against about 5 ns per
+// instruction for the VM): one unit per 16 of those steps keeps a match's
+// worst case near the time its fuel stands for, while an ordinary match (a
+// program of 10 to 50 instructions over a short text) costs a few units.
+constexpr std::uint64_t regex_steps_per_unit = 16;
+// Compiling costs about 0.3 µs per program instruction: 64 units each, plus
+// one per pattern byte (charged before compiling). Charged once per
+// evaluation per pattern, whether the pattern was in the cache or not, so
+// that the fuel an evaluation uses does not depend on earlier evaluations.
+constexpr std::uint64_t regex_compile_units_per_instruction = 64;
+// RE2's own default memory budget for one pattern (program and DFA), stated
+// so it cannot drift from the checker's, which compiles with the default: a
+// pattern past it does not compile ("pattern too large").
+constexpr std::int64_t regex_max_mem = std::int64_t{8} << 20;
+// Compiled patterns kept by one Vm, across evaluations: a bound on its
+// memory whatever patterns the facts bring.
+constexpr std::size_t max_cached_regexes = 64;
+
 // Stops the dispatch loop when a limit is hit: the fuel runs out, or the
 // decision would hold more entries than allowed.
 struct OutOfFuel {
@@ -159,9 +196,63 @@ struct Vm::State {
   std::vector<std::uint32_t> visit_mark;
   std::uint32_t visit_epoch = 0;
   std::vector<std::uint32_t> leaves;
-  std::unordered_map<std::string, std::unique_ptr<RE2>> regexes;
-  std::vector<std::string> error_keys;
-  std::string concat_scratch;  // message interpolation, reused
+  std::unordered_set<std::string> error_keys;  // `at` and message of each error reported
+  std::string concat_scratch;                  // message interpolation, reused
+
+  // Compiled patterns by their text, at most max_cached_regexes. `epoch`:
+  // the evaluation that last paid to compile it (see regex()).
+  struct CachedRegex {
+    std::unique_ptr<RE2> re;
+    std::uint64_t epoch = 0;
+    std::uint64_t last_use = 0;
+  };
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return hash_bytes(text); }
+  };
+  std::unordered_map<std::string, CachedRegex, TextHash, std::equal_to<>> regexes;
+  std::uint64_t regex_epoch = 0;
+  std::uint64_t regex_clock = 0;
+
+  // Explanations: each fact read (a record's path and a field of its type:
+  // one path) is written as path and JSON text once per evaluation, then
+  // copied into every entry whose instance read it. The table is open
+  // addressing with an evaluation stamp per slot, so nothing is cleared or
+  // freed between evaluations.
+  struct Explained {
+    std::uint32_t parent = 0;
+    const char* field = nullptr;
+    std::string path;
+    std::string value;
+    std::uint64_t mark = 0;  // the entry that last listed it
+  };
+  struct ExplainedSlot {
+    std::uint64_t epoch = 0;  // the evaluation it was filled in, or empty
+    std::uint32_t index = 0;  // into `explained`
+  };
+  std::vector<Explained> explained;  // [0, explained_count): this evaluation's
+  std::size_t explained_count = 0;
+  std::vector<ExplainedSlot> explained_slots;  // a power of two, at most half full
+  std::uint64_t explain_epoch = 0;
+  std::uint64_t explain_mark = 0;
+
+  // ---------------------------------------------------------- fuel ---
+
+  // The dispatch loop keeps the fuel in a local; an instruction whose work
+  // is charged by size hands it to `fuel` for the call (run()'s `charged`),
+  // and `charge_at` names the instruction if the fuel runs out in it.
+  bool metered = false;  // charging on: inside run()
+  std::uint32_t charge_at = 0;
+
+  void charge(std::uint64_t units) {
+    if (!metered) return;
+    if (units > fuel) {
+      fuel = 0;
+      throw OutOfFuel{charge_at};
+    }
+    fuel -= units;
+  }
+  void charge_scan(std::size_t bytes) { charge(bytes / scan_bytes); }
 
   // ------------------------------------------------------- reasons ---
 
@@ -190,6 +281,7 @@ struct Vm::State {
   Value whole(const Value& v) {
     if (v.tag == Tag::missing) return read(v);
     if (v.tag != Tag::list) return v;
+    charge(v.list->count);
     std::uint32_t reason = 0;
     bool unknown = false;
     for (std::uint32_t i = 0; i < v.list->count; ++i) {
@@ -227,6 +319,7 @@ struct Vm::State {
       todo.pop_back();
       if (r == 0 || visit_mark[r] == visit_epoch) continue;
       visit_mark[r] = visit_epoch;
+      charge(1);
       const Reason& node = reasons[r];
       if (node.path != no_index) {
         leaves.push_back(node.path);
@@ -278,10 +371,9 @@ struct Vm::State {
     e.at = place(pc);
     e.message = std::move(message);
     std::string key = e.at + "\n" + e.message;
-    for (const std::string& k : error_keys) {
-      if (k == key) return;  // the same problem in a loop is reported once
-    }
-    error_keys.push_back(std::move(key));
+    charge(key.size());
+    // The same problem in a loop is reported once.
+    if (!error_keys.insert(std::move(key)).second) return;
     out->errors.push_back(std::move(e));
   }
   Value failed(std::uint32_t pc, std::string message) {
@@ -302,7 +394,7 @@ struct Vm::State {
   }
 
   // Equality of two known values (ints and numbers by value; sets as sets).
-  bool equal(const Value& a, const Value& b) const {
+  bool equal(const Value& a, const Value& b) {
     if (numeric(a) && numeric(b)) {
       if (a.tag == Tag::integer && b.tag == Tag::integer) return a.i == b.i;
       return as_double(a) == as_double(b);
@@ -313,6 +405,8 @@ struct Vm::State {
       case Tag::boolean:
         return a.b == b.b;
       case Tag::string:
+        if (a.aux != b.aux) return false;
+        charge_scan(a.aux);
         return a.str() == b.str();
       case Tag::date:
         return a.i == b.i;
@@ -324,6 +418,7 @@ struct Vm::State {
         if (x.is_set || y.is_set) return contains_all(x, y) && contains_all(y, x);
         if (x.count != y.count) return false;
         for (std::uint32_t i = 0; i < x.count; ++i) {
+          charge(1);
           if (!equal(x.items[i], y.items[i])) return false;
         }
         return true;
@@ -334,22 +429,29 @@ struct Vm::State {
         return false;
     }
   }
-  bool contains_all(const ListData& x, const ListData& y) const {
+  // Quadratic: every element compared is charged as it is.
+  bool contains_all(const ListData& x, const ListData& y) {
     for (std::uint32_t i = 0; i < y.count; ++i) {
       bool found = false;
-      for (std::uint32_t k = 0; k < x.count && !found; ++k) found = equal(x.items[k], y.items[i]);
+      for (std::uint32_t k = 0; k < x.count && !found; ++k) {
+        charge(1);
+        found = equal(x.items[k], y.items[i]);
+      }
       if (!found) return false;
     }
     return true;
   }
 
   // -1, 0 or 1 for two known values of an ordered type.
-  static int order(const Value& a, const Value& b) {
+  int order(const Value& a, const Value& b) {
     auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
     if (a.tag == Tag::integer && b.tag == Tag::integer) return cmp(a.i, b.i);
     if (numeric(a) && numeric(b)) return cmp(as_double(a), as_double(b));
-    if (a.tag == Tag::string && b.tag == Tag::string)
-      return a.str().compare(b.str()) < 0 ? -1 : (a.str() == b.str() ? 0 : 1);
+    if (a.tag == Tag::string && b.tag == Tag::string) {
+      charge_scan(std::min(a.aux, b.aux));
+      int c = a.str().compare(b.str());
+      return c < 0 ? -1 : (c == 0 ? 0 : 1);
+    }
     return cmp(a.i, b.i);  // dates, enum members, booleans
   }
 
@@ -369,14 +471,16 @@ struct Vm::State {
     }
     std::uint32_t reason = 0;
     bool unknown = false;
+    charge(c.list->count);  // the worst case, charged up front: a scan is cheap per element
     for (std::uint32_t i = 0; i < c.list->count; ++i) {
       const Value& item = c.list->items[i];
       if (x.tag == Tag::string && item.tag == Tag::string) {
         // The common case (a tag in a list of tags) without the general
         // comparison: lengths first, then bytes.
         // (memcmp must not see the null pointer of an empty string.)
-        if (item.aux == x.aux && (x.aux == 0 || std::memcmp(item.s, x.s, x.aux) == 0))
-          return Value::boolean(true);
+        if (item.aux != x.aux) continue;
+        charge_scan(x.aux);
+        if (x.aux == 0 || std::memcmp(item.s, x.s, x.aux) == 0) return Value::boolean(true);
         continue;
       }
       if (item.is_unknown()) {
@@ -571,6 +675,7 @@ struct Vm::State {
     switch (which) {
       case BuiltinId::len: {
         if (a.tag == Tag::list) return Value::integer(a.list->count);
+        charge(a.aux / count_bytes);
         std::int64_t points = 0;
         for (char c : a.str()) points += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
         return Value::integer(points);
@@ -578,6 +683,7 @@ struct Vm::State {
       case BuiltinId::lower:
       case BuiltinId::upper: {
         std::string_view s = a.str();
+        charge(s.size());
         char* p = arena.allocate<char>(s.size());
         for (std::size_t i = 0; i < s.size(); ++i) {
           char c = s[i];
@@ -590,25 +696,28 @@ struct Vm::State {
         return Value::string({p, s.size()});
       }
       case BuiltinId::starts_with:
+        charge_scan(b.aux);
         return Value::boolean(a.str().substr(0, b.aux) == b.str());
       case BuiltinId::ends_with:
+        charge_scan(b.aux);
         return Value::boolean(a.aux >= b.aux && a.str().substr(a.aux - b.aux) == b.str());
       case BuiltinId::contains:
-        return Value::boolean(a.str().find(b.str()) != std::string_view::npos);
+        // memmem is linear in the text (string_view::find can take text ×
+        // part on a part like `aaa…ab`).
+        charge(static_cast<std::uint64_t>(a.aux) + b.aux);
+        return Value::boolean(b.aux == 0 ||
+                              (a.aux != 0 && memmem(a.s, a.aux, b.s, b.aux) != nullptr));
       case BuiltinId::matches: {
-        std::string pattern(b.str());
-        auto it = regexes.find(pattern);
-        if (it == regexes.end()) {
-          RE2::Options re_options;
-          re_options.set_log_errors(false);
-          auto re = std::make_unique<RE2>(pattern, re_options);
-          it = regexes.emplace(pattern, std::move(re)).first;
+        const RE2& re = regex(b.str());
+        if (!re.ok()) {
+          return failed(
+              pc, fmt::format("`{}` is not a valid regular expression: {}", b.str(), re.error()));
         }
-        if (!it->second->ok()) {
-          return failed(pc, fmt::format("`{}` is not a valid regular expression: {}", pattern,
-                                        it->second->error()));
-        }
-        return Value::boolean(RE2::PartialMatch(re2::StringPiece(a.s, a.aux), *it->second));
+        // The worst case, text × program, before RE2 runs: a pattern and a
+        // text that would take longer than the fuel left stop here.
+        charge(static_cast<std::uint64_t>(a.aux) * static_cast<std::uint64_t>(re.ProgramSize()) /
+               regex_steps_per_unit);
+        return Value::boolean(RE2::PartialMatch(re2::StringPiece(a.s, a.aux), re));
       }
       case BuiltinId::abs:
         if (a.tag == Tag::integer) {
@@ -633,6 +742,47 @@ struct Vm::State {
     }
   }
 
+  // A pattern compiled, from the cache when it is there. What it costs does
+  // not depend on the cache: the evaluation is charged as if its cache had
+  // started empty and held max_cached_regexes patterns, least recently used
+  // out first (entries left by earlier evaluations, not yet paid for in this
+  // one, are dropped first and do not count).
+  const RE2& regex(std::string_view pattern) {
+    charge_scan(pattern.size());  // finding it
+    auto it = regexes.find(pattern);
+    bool paid = it != regexes.end() && it->second.epoch == regex_epoch;
+    if (!paid) charge(pattern.size());  // parsing, before any compiling
+    if (it == regexes.end()) {
+      if (regexes.size() >= max_cached_regexes) drop_a_regex();
+      RE2::Options re_options;
+      re_options.set_log_errors(false);
+      re_options.set_max_mem(regex_max_mem);
+      auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), re_options);
+      it = regexes.emplace(std::string(pattern), CachedRegex{std::move(re), 0, 0}).first;
+    }
+    CachedRegex& cached = it->second;
+    cached.last_use = ++regex_clock;
+    if (!paid) {
+      cached.epoch = regex_epoch;
+      int size = cached.re->ok() ? cached.re->ProgramSize() : 0;
+      charge(regex_compile_units_per_instruction * static_cast<std::uint64_t>(std::max(size, 0)));
+    }
+    return *cached.re;
+  }
+  // Makes room in a full cache: an entry this evaluation has not paid for if
+  // there is one, else the least recently used.
+  void drop_a_regex() {
+    auto victim = regexes.end();
+    for (auto it = regexes.begin(); it != regexes.end(); ++it) {
+      if (it->second.epoch != regex_epoch) {
+        victim = it;
+        break;
+      }
+      if (victim == regexes.end() || it->second.last_use < victim->second.last_use) victim = it;
+    }
+    if (victim != regexes.end()) regexes.erase(victim);
+  }
+
   // ------------------------------------------------------ arithmetic ---
 
   // Numbers stay finite: a result past the range of a double is unknown and
@@ -655,6 +805,7 @@ struct Vm::State {
     if (op == Op::add && a.tag == Tag::string && b.tag == Tag::string) {
       std::size_t size = static_cast<std::size_t>(a.aux) + b.aux;
       if (size > max_string_bytes) return too_long(pc, size);
+      charge(size);
       char* p = arena.allocate<char>(size);
       std::copy(a.s, a.s + a.aux, p);
       std::copy(b.s, b.s + b.aux, p + a.aux);
@@ -792,6 +943,7 @@ struct Vm::State {
   }
 
   void add_missing(const std::string& path, const std::string& who) {
+    charge(path.size());
     auto [it, added] = missing_index.emplace(path, out->missing.size());
     if (added) out->missing.push_back(MissingEntry{path, {}});
     auto& rules = out->missing[it->second].rules;
@@ -858,6 +1010,7 @@ struct Vm::State {
         entry.is_path = false;
         entry.value = json(element);
       }
+      charge(entry.value.size());
       bindings.push_back(std::move(entry));
     }
     return bindings;
@@ -877,23 +1030,17 @@ struct Vm::State {
       entry.has_message = false;
     } else {
       append_text(entry.message, message);
+      charge(entry.message.size());
     }
-    entry.bindings = instance_bindings();
+    const std::vector<BindingEntry>& bound_now = instance_bindings();
+    for (const BindingEntry& b : bound_now) charge(b.value.size());  // copied into every entry
+    entry.bindings = bound_now;
     for (std::uint32_t i = 1; i < count && i - 1 < desc.with_keys.size(); ++i) {
       note_effect_value(values[i]);
       entry.fields.emplace_back(desc.with_keys[i - 1], json(values[i]));
+      charge(entry.fields.back().second.size());
     }
-    if (options->explain) {
-      for (std::size_t i = 0; i < reads_end && i < reads.size(); ++i) {
-        const Read& rd = reads[i];
-        std::string path = path_text(rd.parent);
-        if (!path.empty()) path.push_back('.');
-        path.append(rd.field);
-        bool seen = false;
-        for (const ReadEntry& e : entry.because) seen = seen || e.path == path;
-        if (!seen) entry.because.push_back(ReadEntry{std::move(path), json(rd.value)});
-      }
-    }
+    if (options->explain) explain(entry);
     switch (desc.kind) {
       case EffectKind::deny:
         out->violations.push_back(std::move(entry));
@@ -908,6 +1055,59 @@ struct Vm::State {
         out->obligations.push_back(std::move(entry));
         break;
     }
+  }
+
+  // The entry's `because`: the reads of its instance, each path once. Each
+  // read is written as text once per evaluation (a large collection would
+  // otherwise be written again for every entry); every read visited and
+  // every byte copied into the entry is charged.
+  void explain(EffectEntry& entry) {
+    ++explain_mark;
+    for (std::size_t i = 0; i < reads_end && i < reads.size(); ++i) {
+      charge(1);
+      Explained& e = explained[explained_index(reads[i])];
+      if (e.mark == explain_mark) continue;
+      e.mark = explain_mark;
+      charge(e.path.size() + e.value.size());
+      entry.because.push_back(ReadEntry{e.path, e.value});
+    }
+  }
+  static std::size_t read_hash(std::uint32_t parent, const char* field) {
+    return mix_bits(reinterpret_cast<std::uintptr_t>(field) ^ (std::uint64_t{parent} << 40));
+  }
+  std::uint32_t explained_index(const Read& rd) {
+    if (explained_slots.size() < 2 * (explained_count + 1)) grow_explained_slots();
+    const std::size_t mask = explained_slots.size() - 1;
+    for (std::size_t at = read_hash(rd.parent, rd.field.data()) & mask;; at = (at + 1) & mask) {
+      ExplainedSlot& slot = explained_slots[at];
+      if (slot.epoch != explain_epoch) {
+        slot = ExplainedSlot{explain_epoch, static_cast<std::uint32_t>(explained_count)};
+        if (explained.size() == explained_count) explained.emplace_back();
+        Explained& e = explained[explained_count++];
+        e.parent = rd.parent;
+        e.field = rd.field.data();
+        e.path.clear();
+        append_path(e.path, rd.parent);
+        if (!e.path.empty()) e.path.push_back('.');
+        e.path.append(rd.field);
+        e.value.clear();
+        append_json(e.value, rd.value);
+        e.mark = 0;
+        return slot.index;
+      }
+      const Explained& e = explained[slot.index];
+      if (e.parent == rd.parent && e.field == rd.field.data()) return slot.index;
+    }
+  }
+  void grow_explained_slots() {
+    std::vector<ExplainedSlot> slots(std::max<std::size_t>(64, 2 * explained_slots.size()));
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = 0; i < explained_count; ++i) {
+      std::size_t at = read_hash(explained[i].parent, explained[i].field) & mask;
+      while (slots[at].epoch == explain_epoch) at = (at + 1) & mask;
+      slots[at] = ExplainedSlot{explain_epoch, static_cast<std::uint32_t>(i)};
+    }
+    explained_slots = std::move(slots);
   }
 
   // Explanations show fact values a reader can check against the input:
@@ -968,6 +1168,15 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
 
   auto push = [&](const Value& v) { *top++ = v; };
   auto pop = [&]() { return *--top; };
+  // The part of an instruction at `pc` whose work is charged by size
+  // (State::charge), or that can report an error (errors are charged by
+  // their text): the fuel goes through the member for the call.
+  auto charged = [&](std::uint32_t pc_now, auto&& work) {
+    fuel = fuel_left;
+    charge_at = pc_now;
+    work();
+    fuel_left = fuel;
+  };
 
   for (;;) {
     if (fuel_left == 0) throw OutOfFuel{pc};
@@ -1008,7 +1217,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         }
         if (record == nullptr || record->type >= schema.records.size() ||
             in.a >= schema.records[record->type].fields.size()) {
-          push(failed(at, "a field read from a value that is not a record"));
+          charged(at, [&] { push(failed(at, "a field read from a value that is not a record")); });
           break;
         }
         const Value& v = record->slots[in.a];
@@ -1024,7 +1233,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           break;
         }
         if (xs.tag != Tag::list || i.tag != Tag::integer) {
-          push(failed(at, "an index into a value that is not a list"));
+          charged(at, [&] { push(failed(at, "an index into a value that is not a list")); });
           break;
         }
         if (i.i < 0 || static_cast<std::uint64_t>(i.i) >= xs.list->count) {
@@ -1033,8 +1242,10 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
             push(Value::unknown(
                 leaf(extra_index_path(xs.list->path, static_cast<std::uint64_t>(i.i)))));
           } else {
-            push(failed(
-                at, fmt::format("index {} is outside the list (length {})", i.i, xs.list->count)));
+            charged(at, [&] {
+              push(failed(at, fmt::format("index {} is outside the list (length {})", i.i,
+                                          xs.list->count)));
+            });
           }
           break;
         }
@@ -1116,20 +1327,22 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::gt:
       case Op::ge: {
         Value b = pop();
-        top[-1] = compare(in.op, top[-1], b);
+        charged(at, [&] { top[-1] = compare(in.op, top[-1], b); });
         break;
       }
       case Op::in:
       case Op::not_in: {
         Value c = pop();
-        Value r = member_of(top[-1], c);
-        top[-1] = in.op == Op::in ? r : kleene_not(r);
+        charged(at, [&] {
+          Value r = member_of(top[-1], c);
+          top[-1] = in.op == Op::in ? r : kleene_not(r);
+        });
         break;
       }
       case Op::intersects:
       case Op::within: {
         Value b = pop();
-        top[-1] = set_relation(in.op == Op::intersects, top[-1], b);
+        charged(at, [&] { top[-1] = set_relation(in.op == Op::intersects, top[-1], b); });
         break;
       }
       case Op::add:
@@ -1138,14 +1351,14 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::div:
       case Op::mod: {
         Value b = pop();
-        top[-1] = arithmetic(in.op, top[-1], b, at);
+        charged(at, [&] { top[-1] = arithmetic(in.op, top[-1], b, at); });
         break;
       }
       case Op::neg: {
         Value& a = top[-1];
         if (a.tag == Tag::integer) {
           if (a.i == std::numeric_limits<std::int64_t>::min()) {
-            a = failed(at, "integer overflow");
+            charged(at, [&] { a = failed(at, "integer overflow"); });
           } else {
             a.i = -a.i;
           }
@@ -1157,7 +1370,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::builtin: {
         Value args[2];
         for (std::uint32_t k = in.b; k-- > 0;) args[k] = pop();
-        push(call_builtin(in.a, args, at));
+        charged(at, [&] { push(call_builtin(in.a, args, at)); });
         break;
       }
       case Op::make_list:
@@ -1167,15 +1380,17 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         Value* items = const_cast<Value*>(list->items);
         const Value* from = top - in.a;
         std::uint32_t n = 0;
-        for (std::uint32_t k = 0; k < in.a; ++k) {
-          bool repeat = false;
-          if (is_set && !from[k].is_unknown()) {
-            for (std::uint32_t j = 0; j < n && !repeat; ++j) {
-              repeat = !items[j].is_unknown() && equal(items[j], from[k]);
+        charged(at, [&] {
+          for (std::uint32_t k = 0; k < in.a; ++k) {
+            bool repeat = false;
+            if (is_set && !from[k].is_unknown()) {
+              for (std::uint32_t j = 0; j < n && !repeat; ++j) {
+                repeat = !items[j].is_unknown() && equal(items[j], from[k]);
+              }
             }
+            if (!repeat) items[n++] = from[k];
           }
-          if (!repeat) items[n++] = from[k];
-        }
+        });
         list->count = n;
         top -= in.a;
         push(Value::of_list(list));
@@ -1199,20 +1414,20 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
             break;
           }
         }
-        std::string& text = concat_scratch;
-        text.clear();
-        for (std::uint32_t k = 0; k < in.a; ++k) {
-          note_effect_value(from[k]);
-          append_text(text, from[k]);
-        }
-        if (text.size() > max_string_bytes) {
-          Value v = too_long(at, text.size());
-          top -= in.a;
-          push(v);
-          break;
-        }
+        Value v;
+        charged(at, [&] {
+          std::string& text = concat_scratch;
+          text.clear();
+          for (std::uint32_t k = 0; k < in.a; ++k) {
+            note_effect_value(from[k]);
+            append_text(text, from[k]);
+          }
+          charge(text.size());
+          v = text.size() > max_string_bytes ? too_long(at, text.size())
+                                             : Value::string(arena.copy(text));
+        });
         top -= in.a;
-        push(Value::string(arena.copy(text)));
+        push(v);
         break;
       }
       case Op::int_to_number: {
@@ -1296,9 +1511,10 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         } else if (acc.tag == Tag::empty) {
           acc = v;
         } else if (in.op == Op::acc_sum) {
-          acc = arithmetic(Op::add, acc, v, at);
+          charged(at, [&] { acc = arithmetic(Op::add, acc, v, at); });
         } else {
-          int o = order(v, acc);
+          int o = 0;
+          charged(at, [&] { o = order(v, acc); });
           if ((in.op == Op::acc_max && o > 0) || (in.op == Op::acc_min && o < 0)) acc = v;
         }
         break;
@@ -1315,30 +1531,39 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         break;
       case Op::begin_condition:
         break;  // explanations start with the instance (see iter_next)
-      case Op::decide:
-        decide(pop(), in.a);
+      case Op::decide: {
+        Value condition = pop();
+        charged(at, [&] { decide(condition, in.a); });
         break;
+      }
       case Op::jump_unless_state:
         if (static_cast<std::uint32_t>(state) != in.a) pc = in.b;
         break;
       case Op::emit: {
         const Value* from = top - in.b;
-        emit(in.a, from, in.b, at);
+        charged(at, [&] { emit(in.a, from, in.b, at); });
         top -= in.b;
         break;
       }
       case Op::raise: {
-        Value v = whole(pop());
-        const OutputDesc& o = image.outputs[in.a];
-        output_values[in.a] = join(o.join, output_values[in.a], v);
+        Value raised = pop();
+        charged(at, [&] {
+          Value v = whole(raised);
+          const OutputDesc& o = image.outputs[in.a];
+          output_values[in.a] = join(o.join, output_values[in.a], v);
+        });
         break;
       }
-      case Op::raise_pending:
-        pending.push_back(Pending{in.a, whole(pop())});
+      case Op::raise_pending: {
+        Value raised = pop();
+        charged(at, [&] { pending.push_back(Pending{in.a, whole(raised)}); });
         break;
-      case Op::set_output:
-        output_values[in.a] = whole(pop());
+      }
+      case Op::set_output: {
+        Value v = pop();
+        charged(at, [&] { output_values[in.a] = whole(v); });
         break;
+      }
       default:
         __builtin_unreachable();  // the verifier admits known opcodes only
     }
@@ -1353,6 +1578,7 @@ Vm::Vm(std::shared_ptr<const Executable> exe)
   state_->locals.reserve(needs.locals + 1);
 }
 Vm::~Vm() = default;
+std::size_t Vm::cached_patterns() const { return state_->regexes.size(); }
 Vm::Vm(Vm&&) noexcept = default;
 Vm& Vm::operator=(Vm&&) noexcept = default;
 
@@ -1372,6 +1598,14 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.pending.clear();
   s.missing_index.clear();
   s.error_keys.clear();
+  ++s.explain_epoch;
+  s.explained_count = 0;
+  if (s.explained.size() > 4'096) {
+    // An evaluation that explained many reads does not keep their memory.
+    s.explained = {};
+    s.explained_slots = {};
+  }
+  ++s.regex_epoch;
   s.output_values.assign(image.outputs.size(), Value::unknown());
   out.rule_counts.assign(image.rules.size(), RuleCounts{});
   if (facts.root.tag != Tag::record || facts.root.record == nullptr) {
@@ -1395,6 +1629,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   bool out_of_fuel = false;
   bool too_many_entries = false;
   std::uint32_t fuel_stop = 0;
+  s.metered = true;
   try {
     for (const OutputDesc& o : image.outputs) s.run(o.function, false);
     const GuardIndex& guards = exe_->guards();
@@ -1414,6 +1649,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
     too_many_entries = stop.entries;
     fuel_stop = stop.pc;
   }
+  s.metered = false;  // what follows is bounded by the program and the decision so far
 
   if (out_of_fuel) {
     ErrorEntry e;
@@ -1425,8 +1661,8 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
                           "obligations; the entry limit); the decision is incomplete",
                           options.max_entries)
                     : fmt::format(
-                          "evaluation stopped after {} instructions (the fuel limit); the "
-                          "decision is incomplete",
+                          "evaluation stopped when its {} units of fuel ran out (instructions "
+                          "and the work they do; the fuel limit); the decision is incomplete",
                           options.fuel);
     out.errors.push_back(std::move(e));
     out.complete = false;

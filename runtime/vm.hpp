@@ -24,8 +24,10 @@ inline constexpr std::size_t max_string_bytes = 1u << 20;
 struct EvalOptions {
   bool explain = false;  // fill `because` on every entry
   std::int64_t now = 0;  // now(), in days since 1970-01-01
-  std::uint64_t fuel =
-      50'000'000;  // instructions per evaluation; past it: a limit error, outcome indeterminate
+  // Fuel per evaluation: one unit per instruction, plus the work of those
+  // whose work grows with their operands (vm.cpp, docs/security.md "Fuel");
+  // past it: a limit error, outcome indeterminate.
+  std::uint64_t fuel = 50'000'000;
   // Entries (violations, reviews, warnings, obligations) per decision; past
   // it: a limit error, outcome indeterminate (memory stays bounded).
   std::size_t max_entries = 100'000;
@@ -39,6 +41,10 @@ class Vm {
   Vm& operator=(Vm&&) noexcept;
 
   void evaluate(const Facts& facts, const EvalOptions& options, Decision& out);
+
+  // Compiled regular expressions kept for later evaluations: at most 64,
+  // whatever patterns the facts brought (for tests and metrics).
+  std::size_t cached_patterns() const;
 
  private:
   struct State;

@@ -50,7 +50,7 @@ const Setter setters[] = {
     {"bundle-bytes", "size of a bundle (.rbc)",
      [](const Limits& l) -> std::uint64_t { return l.bundle_bytes; },
      [](Limits& l, std::uint64_t v) { l.bundle_bytes = v; }, u64_max},
-    {"fuel", "instructions one evaluation may run",
+    {"fuel", "fuel units one evaluation may use (one per instruction, more for work that grows with its values)",
      [](const Limits& l) -> std::uint64_t { return l.fuel; },
      [](Limits& l, std::uint64_t v) { l.fuel = v; }, u64_max},
     {"entries", "violations, reviews, warnings and obligations in one decision",

@@ -112,7 +112,7 @@ typedef struct precept_string {
 typedef struct precept_options {
   int explain;             /* nonzero: entries list the facts they read (`because`) */
   const char* now;         /* the date now() returns, "YYYY-MM-DD"; NULL: today in UTC */
-  uint64_t fuel;           /* instructions per evaluation; past it: indeterminate, a limit error */
+  uint64_t fuel;           /* fuel units per evaluation (docs/security.md, Fuel); past it: indeterminate, a limit error */
   uint64_t max_entries;    /* entries per decision; likewise */
   uint64_t max_fact_bytes; /* facts documents larger than this are refused (PRECEPT_BAD_FACTS) */
   uint64_t max_fact_depth; /* and those nested deeper than this */

@@ -59,7 +59,8 @@ struct Options {
   // The date now() returns; unset: today in UTC, read when evaluating. Set
   // it to make decisions reproducible.
   std::optional<std::chrono::sys_days> now;
-  // Instructions one evaluation may run; past it the outcome is indeterminate with a limit error.
+  // Fuel one evaluation may use: one unit per instruction, more for work that grows with the
+  // values (docs/security.md, Fuel); past it the outcome is indeterminate with a limit error.
   std::uint64_t fuel = 50'000'000;
   // Entries (violations, reviews, warnings, obligations) one decision may hold; likewise.
   std::size_t max_entries = 100'000;
