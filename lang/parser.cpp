@@ -143,12 +143,14 @@ void append_utf8(std::string& out, std::uint32_t code_point) {
 // non-blank characters are `///` is always a comment.
 std::string doc_comment_before(std::string_view text, std::size_t offset) {
   if (offset == 0) return {};
-  std::size_t line_start = text.rfind('\n', offset - 1);
-  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-  if (text.substr(line_start, offset - line_start).find_first_not_of(" \t") !=
-      std::string_view::npos) {
-    return {};  // something precedes the declaration on its line
+  // Back over blanks only: a declaration preceded by anything on its line
+  // has no doc comment, found without scanning the whole line (a file of
+  // thousands of declarations on one line would be quadratic).
+  std::size_t line_start = offset;
+  while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) {
+    --line_start;
   }
+  if (line_start > 0 && text[line_start - 1] != '\n') return {};
   std::vector<std::string_view> lines;
   while (line_start > 0) {
     const std::size_t previous_end = line_start - 1;  // the '\n'
