@@ -414,14 +414,20 @@ Value Evaluator::eval_aggregate(const Expr& e, const Aggregate& a) {
       continue;
     }
     if (a.kind == AggKind::sum) {
+      // A sum is the left fold of `+`: once a term is unknown (a missing
+      // fact, or an overflow, reported at the aggregate), so is the sum,
+      // nothing more is added (no later overflow can be reported) and the
+      // missing facts of the later terms still join it.
+      if (unknown) continue;
       total = eval_arithmetic(e, BinaryOp::add, total, v);
-      if (total.is_unknown()) return total;  // overflow, reported at the aggregate
+      if (total.is_unknown()) unknown = true;
     } else {
       int c = compare_values(v, total);
       if ((a.kind == AggKind::max && c > 0) || (a.kind == AggKind::min && c < 0)) total = v;
     }
   }
-  // count, max, min and sum are unknown if any element's body or value is.
+  // count, max, min and sum are unknown if any element's body or value is
+  // (and a sum if it overflowed).
   if (unknown) return Value::unknown(std::move(missing));
   if (a.kind == AggKind::count && matched > 0)
     return Value::of_int(static_cast<std::int64_t>(matched));

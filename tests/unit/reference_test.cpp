@@ -345,6 +345,22 @@ const Reproduction reproductions[] = {
      "facts { s: string }\n"
      "output found: bool = s in [\"\", \"a\"]\n",
      R"({"s": ""})", "outputs", R"({"known.empty.found":true})"},
+    // 9. (fuzz_eval) A sum is the left fold of `+`: the reference stopped at
+    //    an overflow, dropping the missing facts of the later terms, and
+    //    reported an overflow among the known terms after an unknown one.
+    {"sum-overflow-then-missing",
+     "package known.sum\n"
+     "type Item { n: int }\n"
+     "facts { items: list<Item> }\n"
+     "output total: int = sum(i.n for i in items)\n",
+     R"({"items": [{"n": -9223372036854775808}, {"n": -9223372036854775808}, {}]})", "missing",
+     R"([{"path":"items[2].n","rules":["known.sum.total"]}])"},
+    {"sum-missing-then-overflow",
+     "package known.sum\n"
+     "type Item { n: int }\n"
+     "facts { items: list<Item> }\n"
+     "output total: int = sum(i.n for i in items)\n",
+     R"({"items": [{}, {"n": 9223372036854775807}, {"n": 1}]})", "errors", "[]"},
     // 8. A set holds each element once, and -0.0 == 0.0: the facts loader
     //    and the VM agreed, but a constant set literal kept both.
     {"signed-zero-set",
