@@ -22,6 +22,8 @@ Prints one line per run (ok/FAIL, name, exit code, seconds) and a summary;
 exits 1 if any check failed. Standard library only.
 """
 
+from __future__ import annotations
+
 import argparse
 import hashlib
 import json
