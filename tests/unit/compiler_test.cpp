@@ -32,22 +32,34 @@ facts {
 }
 )";
 
-runtime::Image compile_text(const std::string& rules) {
+struct Compiled {
+  lang::Diagnostics diags;  // of compiling: the program checked without errors
+  runtime::Image image;
+};
+
+// Checks and compiles `rules` after the schema above; they must check.
+Compiled compile_checked(const std::string& rules) {
   lang::SourceSet sources;
   sources.add("t.rules", std::string(schema) + rules);
-  lang::Diagnostics diags;
+  Compiled c;
   lang::FrontEndOptions options;
   options.check.lints = false;
   options.check.read_given_files = false;
-  auto program = lang::check_sources(sources, diags, options);
-  INFO(lang::render_text(diags, sources, {}));
+  auto program = lang::check_sources(sources, c.diags, options);
+  INFO(lang::render_text(c.diags, sources, {}));
   REQUIRE(program != nullptr);
-  REQUIRE_FALSE(diags.has_errors());
-  runtime::Image image = lang::compile(*program, sources);
-  std::string problem = runtime::verify(image);
+  REQUIRE_FALSE(c.diags.has_errors());
+  c.image = lang::compile(*program, sources, c.diags);
+  return c;
+}
+
+runtime::Image compile_text(const std::string& rules) {
+  Compiled c = compile_checked(rules);
+  REQUIRE_FALSE(c.diags.has_errors());
+  std::string problem = runtime::verify(c.image);
   INFO(problem);
   REQUIRE(problem.empty());
-  return image;
+  return std::move(c.image);
 }
 
 const runtime::Function& function_named(const runtime::Image& image, const std::string& name) {
@@ -279,18 +291,7 @@ namespace {
 
 // The diagnostics of compiling `rules` (after the schema above), which must check.
 lang::Diagnostics compile_problems(const std::string& rules) {
-  lang::SourceSet sources;
-  sources.add("t.rules", std::string(schema) + rules);
-  lang::Diagnostics diags;
-  lang::FrontEndOptions options;
-  options.check.lints = false;
-  options.check.read_given_files = false;
-  auto program = lang::check_sources(sources, diags, options);
-  INFO(lang::render_text(diags, sources, {}));
-  REQUIRE(program != nullptr);
-  REQUIRE_FALSE(diags.has_errors());
-  lang::compile(*program, sources, diags);
-  return diags;
+  return compile_checked(rules).diags;
 }
 
 std::string located(const lang::Diagnostics& diags) {
