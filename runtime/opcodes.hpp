@@ -14,7 +14,9 @@ namespace precept::runtime {
 
 enum class Op : std::uint8_t {
 #define OPCODE(name, operands, pops, pushes, doc) name,
+#define FUSED(name, first, second, doc) name,
 #include "runtime/opcodes.def"
+#undef FUSED
 #undef OPCODE
 };
 
@@ -59,11 +61,17 @@ inline constexpr OpInfo op_table[] = {
 };
 }  // namespace detail
 
+// The opcodes a bundle may hold; the fused ones (VM only) come after them.
 inline constexpr std::size_t op_count = std::size(detail::op_table);
 static_assert(op_count == static_cast<std::size_t>(Op::set_output) + 1,
               "opcodes.def and the Op enum disagree");
 
-inline const OpInfo& op_info(Op op) { return detail::op_table[static_cast<std::size_t>(op)]; }
+// A fused opcode (VM only) has no row of its own: it reads as `fused`.
+inline const OpInfo& op_info(Op op) {
+  static constexpr OpInfo fused{"fused", Operands::none, 0, 0, "a pair the VM fused"};
+  auto i = static_cast<std::size_t>(op);
+  return i < op_count ? detail::op_table[i] : fused;
+}
 inline bool valid_op(std::uint8_t byte) { return byte < op_count; }
 
 // One instruction: fixed width, so the verifier and disassembler can index

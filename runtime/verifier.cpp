@@ -438,6 +438,9 @@ class Verifier {
         return {};
       };
 
+      // Fused instructions are the VM's own rewriting of verified code.
+      if (!valid_op(static_cast<std::uint8_t>(in.op))) return fail("not a bundle opcode");
+
       // Where an instruction may appear.
       switch (in.op) {
         case Op::decide:

@@ -20,11 +20,17 @@
 #include <vector>
 
 #include "runtime/date.hpp"
+#include "runtime/fusion.hpp"
+#include "runtime/rule_schedule.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/json_text.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace precept::runtime {
+
+// The dispatch loop's helpers are lambdas used at several places; left to
+// itself GCC calls them, which costs more than the work they do.
+#define PRECEPT_INLINE __attribute__((always_inline))
 
 namespace {
 
@@ -165,6 +171,11 @@ struct Vm::State {
   };
 
   const Executable* exe = nullptr;
+  std::vector<Instr> fused_code;          // the executable's code, fused (fusion.hpp)
+  std::vector<std::uint32_t> field_counts;  // per record type of the schema
+  bool indexed = true;                      // run the schedule's rules, not all
+  RuleSchedule schedule;                    // which rules to run (rule indexing)
+  std::vector<std::uint64_t> candidates;    // its scratch bits
   const Facts* facts = nullptr;
   const EvalOptions* options = nullptr;
   Decision* out = nullptr;
@@ -455,6 +466,79 @@ struct Vm::State {
     return cmp(a.i, b.i);  // dates, enum members, booleans
   }
 
+  // The common comparisons, done in the dispatch loop without a call: two
+  // integers, two numbers, or == and != on strings too short to cost fuel
+  // (charge_scan). False: not one of them, `a` untouched.
+  PRECEPT_INLINE static bool compare_inline(Op op, Value& a, const Value& b) {
+    const bool equality = op == Op::eq || op == Op::ne;
+    if (a.tag == Tag::integer && b.tag == Tag::integer) {
+      a = Value::boolean(equality ? (a.i == b.i) == (op == Op::eq) : holds(op, a.i, b.i));
+      return true;
+    }
+    if (numeric(a) && numeric(b)) {
+      double x = as_double(a), y = as_double(b);
+      a = Value::boolean(equality ? (x == y) == (op == Op::eq) : holds(op, x, y));
+      return true;
+    }
+    if (equality && a.tag == Tag::string && b.tag == Tag::string &&
+        (a.aux != b.aux || a.aux < scan_bytes)) {
+      bool same = a.aux == b.aux && (a.aux == 0 || std::memcmp(a.s, b.s, a.aux) == 0);
+      a = Value::boolean(same == (op == Op::eq));
+      return true;
+    }
+    return false;
+  }
+  // lt, le, gt, ge as order() decides them.
+  template <class T>
+  static bool holds(Op op, T x, T y) {
+    int o = x < y ? -1 : (y < x ? 1 : 0);
+    switch (op) {
+      case Op::lt:
+        return o < 0;
+      case Op::le:
+        return o <= 0;
+      case Op::gt:
+        return o > 0;
+      default:
+        return o >= 0;
+    }
+  }
+
+  // x in a constant collection of 8 or more strings: one probe.
+  static bool in_lookup(const ListData& c, const Value& x) {
+    const StringLookup& table = *c.lookup;
+    for (std::uint64_t at = hash_bytes(x.str()) & table.mask;; at = (at + 1) & table.mask) {
+      std::uint32_t slot = table.slots[at];
+      if (slot == 0) return false;
+      if (c.items[slot - 1].str() == x.str()) return true;
+    }
+  }
+  // member_of for a short string in a collection of strings, in the dispatch
+  // loop: the same answer and the same fuel (taken from `fuel_left`). False:
+  // not that case, nothing charged.
+  PRECEPT_INLINE static bool member_inline(const Value& x, const Value& c, std::uint64_t& fuel_left,
+                                           Value& r) {
+    if (x.tag != Tag::string || c.tag != Tag::list) return false;
+    const ListData& list = *c.list;
+    if (list.lookup != nullptr) {
+      r = Value::boolean(in_lookup(list, x));
+      return true;
+    }
+    if (x.aux >= scan_bytes || fuel_left < list.count) return false;
+    for (std::uint32_t i = 0; i < list.count; ++i) {
+      const Value& item = list.items[i];
+      if (item.tag != Tag::string) return false;
+      if (item.aux == x.aux && (x.aux == 0 || std::memcmp(item.s, x.s, x.aux) == 0)) {
+        fuel_left -= list.count;
+        r = Value::boolean(true);
+        return true;
+      }
+    }
+    fuel_left -= list.count;
+    r = Value::boolean(false);
+    return true;
+  }
+
   // Kleene membership: true if an element equals x, else unknown if an
   // element is unknown, else false.
   Value member_of(const Value& x, const Value& c) {
@@ -462,12 +546,7 @@ struct Vm::State {
     if (c.tag != Tag::list) return Value::boolean(false);
     if (c.list->lookup != nullptr && x.tag == Tag::string) {
       // A constant collection of strings: exact, and it holds no unknowns.
-      const StringLookup& table = *c.list->lookup;
-      for (std::uint64_t at = hash_bytes(x.str()) & table.mask;; at = (at + 1) & table.mask) {
-        std::uint32_t slot = table.slots[at];
-        if (slot == 0) return Value::boolean(false);
-        if (c.list->items[slot - 1].str() == x.str()) return Value::boolean(true);
-      }
+      return Value::boolean(in_lookup(*c.list, x));
     }
     std::uint32_t reason = 0;
     bool unknown = false;
@@ -1149,7 +1228,10 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
   recording = is_rule && options->explain;
   reads.clear();
   reads_end = 0;
-  const Instr* code = image.code.data();
+  // Fused code to run; the original beside it for the second instruction of
+  // a fused pair.
+  const Instr* code = fused_code.data();
+  const Instr* original = image.code.data();
   const Schema& schema = image.schema;
   // The top of the operand stack lives in a register, not in `stack`.
   Value* top = stack.data();
@@ -1166,16 +1248,90 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
   const Value* constants = exe->constants();
   std::uint64_t fuel_left = fuel;
 
-  auto push = [&](const Value& v) { *top++ = v; };
-  auto pop = [&]() { return *--top; };
+  auto push = [&](const Value& v) PRECEPT_INLINE { *top++ = v; };
+  auto pop = [&]() PRECEPT_INLINE { return *--top; };
   // The part of an instruction at `pc` whose work is charged by size
   // (State::charge), or that can report an error (errors are charged by
   // their text): the fuel goes through the member for the call.
-  auto charged = [&](std::uint32_t pc_now, auto&& work) {
+  // `work` must not touch `top`, `pc` or `fuel_left`: were it ever called
+  // out of line, they would have to live in memory instead of registers.
+  auto charged = [&](std::uint32_t pc_now, auto&& work) PRECEPT_INLINE {
     fuel = fuel_left;
     charge_at = pc_now;
     work();
     fuel_left = fuel;
+  };
+  // The unit of the second instruction of a fused pair, charged where the
+  // loop would charge it.
+  auto second_unit = [&](std::uint32_t second) PRECEPT_INLINE {
+    if (fuel_left == 0) throw OutOfFuel{second};
+    --fuel_left;
+  };
+
+  // The work of the instructions that fused pairs share.
+  auto load_fact = [&](std::uint32_t slot) PRECEPT_INLINE {
+    const RecordData& root = *facts->root.record;
+    const Value& v = root.slots[slot];
+    if (recording) note_read(root.path, schema.records[root.type].fields[slot].name, v);
+    return read(v);
+  };
+  auto get_field = [&](const Value& object, std::uint32_t slot, std::uint32_t at) PRECEPT_INLINE {
+    const RecordData* record = object.tag == Tag::record ? object.record
+                               : object.tag == Tag::none ? object.record
+                                                         : nullptr;
+    if (object.is_unknown()) {
+      push(object.tag == Tag::missing ? read(object) : object);
+      return;
+    }
+    if (record == nullptr || record->type >= field_counts.size() ||
+        slot >= field_counts[record->type]) {
+      Value v;
+      charged(at, [&] { v = failed(at, "a field read from a value that is not a record"); });
+      push(v);
+      return;
+    }
+    const Value& v = record->slots[slot];
+    if (recording) note_read(record->path, schema.records[record->type].fields[slot].name, v);
+    push(read(v));
+  };
+  auto compare_top = [&](Op op, const Value& b, std::uint32_t at) PRECEPT_INLINE {
+    Value& a = top[-1];
+    if (!compare_inline(op, a, b)) charged(at, [&] { a = compare(op, a, b); });
+  };
+  auto member_top = [&](Op op, const Value& c, std::uint32_t at) PRECEPT_INLINE {
+    Value& x = top[-1];
+    Value r;
+    if (!member_inline(x, c, fuel_left, r)) charged(at, [&] { r = member_of(x, c); });
+    x = op == Op::in ? r : kleene_not(r);
+  };
+  // iter_next: the next element, or false at the end.
+  auto next_element = [&](std::uint32_t iterator, Value& element) PRECEPT_INLINE {
+    const Value& c = frame_locals[iterator];
+    Value& position = frame_locals[iterator + 1];
+    if (recording) {
+      // A new instance of a `for`: forget what the previous element's
+      // instance read, keep what the enclosing loops read.
+      int k = binding_of(iterator);
+      if (k >= 0 && static_cast<std::size_t>(k) < loop_marks.size()) reads.resize(loop_marks[k]);
+    }
+    if (c.tag == Tag::list && position.tag == Tag::integer &&
+        static_cast<std::uint64_t>(position.i) < c.list->count) {
+      element = read(c.list->items[position.i]);
+      ++position.i;
+      return true;
+    }
+    return false;
+  };
+  // acc_or / acc_and: true when the quantifier is settled and jumps out.
+  auto accumulate = [&](bool is_or, std::uint32_t slot) PRECEPT_INLINE {
+    Value v = pop();
+    Value& acc = frame_locals[slot];
+    if (acc.tag == Tag::boolean && v.tag == Tag::boolean) {
+      acc.b = is_or ? (acc.b || v.b) : (acc.b && v.b);
+    } else {
+      acc = is_or ? kleene_or(acc, v) : kleene_and(acc, v);
+    }
+    return truth(acc) == (is_or ? Kleene::true_ : Kleene::false_);
   };
 
   for (;;) {
@@ -1199,32 +1355,12 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::store_local:
         frame_locals[in.a] = pop();
         break;
-      case Op::load_fact: {
-        const RecordData& root = *facts->root.record;
-        const Value& v = root.slots[in.a];
-        if (recording) note_read(root.path, schema.records[root.type].fields[in.a].name, v);
-        push(read(v));
+      case Op::load_fact:
+        push(load_fact(in.a));
         break;
-      }
-      case Op::get_field: {
-        Value object = pop();
-        const RecordData* record = object.tag == Tag::record ? object.record
-                                   : object.tag == Tag::none ? object.record
-                                                             : nullptr;
-        if (object.is_unknown()) {
-          push(object.tag == Tag::missing ? read(object) : object);
-          break;
-        }
-        if (record == nullptr || record->type >= schema.records.size() ||
-            in.a >= schema.records[record->type].fields.size()) {
-          charged(at, [&] { push(failed(at, "a field read from a value that is not a record")); });
-          break;
-        }
-        const Value& v = record->slots[in.a];
-        if (recording) note_read(record->path, schema.records[record->type].fields[in.a].name, v);
-        push(read(v));
+      case Op::get_field:
+        get_field(pop(), in.a, at);
         break;
-      }
       case Op::index: {
         Value i = pop();
         Value xs = pop();
@@ -1233,7 +1369,9 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           break;
         }
         if (xs.tag != Tag::list || i.tag != Tag::integer) {
-          charged(at, [&] { push(failed(at, "an index into a value that is not a list")); });
+          Value v;
+          charged(at, [&] { v = failed(at, "an index into a value that is not a list"); });
+          push(v);
           break;
         }
         if (i.i < 0 || static_cast<std::uint64_t>(i.i) >= xs.list->count) {
@@ -1242,10 +1380,12 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
             push(Value::unknown(
                 leaf(extra_index_path(xs.list->path, static_cast<std::uint64_t>(i.i)))));
           } else {
+            Value v;
             charged(at, [&] {
-              push(failed(at, fmt::format("index {} is outside the list (length {})", i.i,
-                                          xs.list->count)));
+              v = failed(at, fmt::format("index {} is outside the list (length {})", i.i,
+                                         xs.list->count));
             });
+            push(v);
           }
           break;
         }
@@ -1327,22 +1467,20 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::gt:
       case Op::ge: {
         Value b = pop();
-        charged(at, [&] { top[-1] = compare(in.op, top[-1], b); });
+        compare_top(in.op, b, at);
         break;
       }
       case Op::in:
       case Op::not_in: {
         Value c = pop();
-        charged(at, [&] {
-          Value r = member_of(top[-1], c);
-          top[-1] = in.op == Op::in ? r : kleene_not(r);
-        });
+        member_top(in.op, c, at);
         break;
       }
       case Op::intersects:
       case Op::within: {
         Value b = pop();
-        charged(at, [&] { top[-1] = set_relation(in.op == Op::intersects, top[-1], b); });
+        Value& a = top[-1];
+        charged(at, [&] { a = set_relation(in.op == Op::intersects, a, b); });
         break;
       }
       case Op::add:
@@ -1351,7 +1489,8 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::div:
       case Op::mod: {
         Value b = pop();
-        charged(at, [&] { top[-1] = arithmetic(in.op, top[-1], b, at); });
+        Value& a = top[-1];
+        charged(at, [&] { a = arithmetic(in.op, a, b, at); });
         break;
       }
       case Op::neg: {
@@ -1370,7 +1509,9 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       case Op::builtin: {
         Value args[2];
         for (std::uint32_t k = in.b; k-- > 0;) args[k] = pop();
-        charged(at, [&] { push(call_builtin(in.a, args, at)); });
+        Value r;
+        charged(at, [&] { r = call_builtin(in.a, args, at); });
+        push(r);
         break;
       }
       case Op::make_list:
@@ -1454,33 +1595,18 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         break;
       }
       case Op::iter_next: {
-        const Value& c = frame_locals[in.a];
-        Value& position = frame_locals[in.a + 1];
-        if (recording) {
-          // A new instance of a `for`: forget what the previous element's
-          // instance read, keep what the enclosing loops read.
-          int k = binding_of(in.a);
-          if (k >= 0 && static_cast<std::size_t>(k) < loop_marks.size())
-            reads.resize(loop_marks[k]);
-        }
-        if (c.tag == Tag::list && position.tag == Tag::integer &&
-            static_cast<std::uint64_t>(position.i) < c.list->count) {
-          push(read(c.list->items[position.i]));
-          ++position.i;
+        Value element;
+        if (next_element(in.a, element)) {
+          push(element);
         } else {
           pc = in.b;
         }
         break;
       }
       case Op::acc_or:
-      case Op::acc_and: {
-        Value v = pop();
-        Value& acc = frame_locals[in.a];
-        bool is_or = in.op == Op::acc_or;
-        acc = is_or ? kleene_or(acc, v) : kleene_and(acc, v);
-        if (truth(acc) == (is_or ? Kleene::true_ : Kleene::false_)) pc = in.b;
+      case Op::acc_and:
+        if (accumulate(in.op == Op::acc_or, in.a)) pc = in.b;
         break;
-      }
       case Op::acc_filter: {
         Value w = pop();
         Kleene k = truth(w);
@@ -1564,15 +1690,76 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         charged(at, [&] { output_values[in.a] = whole(v); });
         break;
       }
+
+      // Fused pairs (fusion.hpp): the first instruction's work, the second's
+      // unit of fuel, the second's work, then on after the pair.
+      case Op::fact_field: {
+        Value root_field = load_fact(in.a);
+        second_unit(at + 1);
+        get_field(root_field, in.b, at + 1);
+        pc = at + 2;
+        break;
+      }
+      case Op::local_field: {
+        Value object = frame_locals[in.a];
+        second_unit(at + 1);
+        get_field(object, in.b, at + 1);
+        pc = at + 2;
+        break;
+      }
+      case Op::const_compare:
+        second_unit(at + 1);
+        compare_top(static_cast<Op>(in.b), constants[in.a], at + 1);
+        pc = at + 2;
+        break;
+      case Op::const_member:
+        second_unit(at + 1);
+        member_top(static_cast<Op>(in.b), constants[in.a], at + 1);
+        pc = at + 2;
+        break;
+      case Op::iter_next_store: {
+        Value element;
+        if (!next_element(in.a, element)) {
+          pc = in.b;
+          break;
+        }
+        second_unit(at + 1);
+        frame_locals[original[at + 1].a] = element;
+        pc = at + 2;
+        break;
+      }
+      case Op::acc_or_jump:
+      case Op::acc_and_jump:
+        if (accumulate(in.op == Op::acc_or_jump, in.a)) {
+          pc = in.b;
+          break;
+        }
+        second_unit(at + 1);
+        pc = original[at + 1].a;
+        break;
+      case Op::decide_unless: {
+        Value condition = pop();
+        charged(at, [&] { decide(condition, in.a); });
+        second_unit(at + 1);
+        const Instr& unless = original[at + 1];
+        pc = static_cast<std::uint32_t>(state) != unless.a ? unless.b : at + 2;
+        break;
+      }
       default:
         __builtin_unreachable();  // the verifier admits known opcodes only
     }
   }
 }
 
-Vm::Vm(std::shared_ptr<const Executable> exe)
+Vm::Vm(std::shared_ptr<const Executable> exe, VmTuning tuning)
     : exe_(std::move(exe)), state_(std::make_unique<State>()) {
   state_->exe = exe_.get();
+  state_->fused_code = tuning.fuse ? fuse(exe_->image()) : exe_->image().code;
+  state_->indexed = tuning.index;
+  if (tuning.index) state_->schedule = RuleSchedule(*exe_);
+  for (const RecordType& record : exe_->schema().records) {
+    state_->field_counts.push_back(static_cast<std::uint32_t>(record.fields.size()));
+  }
   ChainNeeds needs = chain_needs(exe_->image());
   state_->stack.allocate(needs.stack + 1);
   state_->locals.reserve(needs.locals + 1);
@@ -1632,22 +1819,26 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.metered = true;
   try {
     for (const OutputDesc& o : image.outputs) s.run(o.function, false);
-    const GuardIndex& guards = exe_->guards();
-    for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
-      const RuleDesc& rule = image.rules[r];
-      // Rule indexing: a rule the facts leave no way to fire is not run.
-      if (!rule.guards.empty() &&
-          guards.rules_out(rule.guards, facts.guard_hits, facts.unclean_fields)) {
-        ++out.rule_counts[r].not_fired;
-        continue;
-      }
+    // Rule indexing: a rule the facts leave no way to fire is not run, and
+    // counts as not fired.
+    std::fill(out.rule_counts.begin(), out.rule_counts.end(), RuleCounts{0, 1, 0});
+    s.rule = 0;
+    auto run_rule = [&](std::uint32_t r) {
+      out.rule_counts[r] = RuleCounts{};
       s.rule = r;
-      s.run(rule.function, true);
+      s.run(image.rules[r].function, true);
+    };
+    if (s.indexed) {
+      s.schedule.each_candidate(facts, s.candidates, run_rule);
+    } else {
+      for (std::uint32_t r = 0; r < image.rules.size(); ++r) run_rule(r);
     }
   } catch (const OutOfFuel& stop) {
     out_of_fuel = true;
     too_many_entries = stop.entries;
     fuel_stop = stop.pc;
+    // Rules after the one that ran out were not reached: no counts.
+    for (std::size_t r = s.rule + 1; r < out.rule_counts.size(); ++r) out.rule_counts[r] = {};
   }
   s.metered = false;  // what follows is bounded by the program and the decision so far
 

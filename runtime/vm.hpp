@@ -33,9 +33,16 @@ struct EvalOptions {
   std::size_t max_entries = 100'000;
 };
 
+// How a Vm runs the code. Every setting gives the same decisions (the
+// golden tests compare them); the defaults are the fast ones.
+struct VmTuning {
+  bool fuse = true;   // run fused pairs of instructions (fusion.hpp)
+  bool index = true;  // skip rules the facts leave no way to fire (rule_schedule.hpp)
+};
+
 class Vm {
  public:
-  explicit Vm(std::shared_ptr<const Executable> exe);
+  explicit Vm(std::shared_ptr<const Executable> exe, VmTuning tuning = {});
   ~Vm();
   Vm(Vm&&) noexcept;
   Vm& operator=(Vm&&) noexcept;

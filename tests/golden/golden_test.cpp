@@ -7,6 +7,7 @@
 // Each case is also decided through a written and re-read bundle, through
 // the nlohmann loader, and twice in a row: all must give the same bytes.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "runtime/bundle.hpp"
 #include "runtime/date.hpp"
 #include "runtime/facts_json.hpp"
+#include "runtime/fusion.hpp"
 #include "runtime/vm.hpp"
 
 namespace fs = std::filesystem;
@@ -81,16 +83,56 @@ runtime::Image compile_folder(const fs::path& dir) {
 }
 
 std::string decide(const std::shared_ptr<const runtime::Executable>& exe, const std::string& text,
-                   const runtime::EvalOptions& options) {
+                   const runtime::EvalOptions& options, runtime::VmTuning tuning = {}) {
   runtime::FactLoader loader(exe);
   runtime::Facts facts;
   std::string error;
   INFO(error);
   REQUIRE(loader.load(text, facts, error));
-  runtime::Vm vm(exe);
+  runtime::Vm vm(exe, tuning);
   runtime::Decision decision;
   vm.evaluate(facts, options, decision);
   return runtime::to_json(decision, exe->image(), true);
+}
+
+// The VM's speed-ups change no decision: without fused instructions and
+// without rule indexing the bytes are the same, and so, fused or not, is
+// every decision cut short by the fuel, to the instruction it stopped at.
+void check_tunings(const std::shared_ptr<const runtime::Executable>& exe, const std::string& text,
+                   runtime::EvalOptions options, const std::string& expected, bool sweep_fuel) {
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  std::string error;
+  REQUIRE(loader.load(text, facts, error));
+  runtime::Decision decision;
+  for (bool fuse : {false, true}) {
+    for (bool index : {false, true}) {
+      INFO("fuse " << fuse << ", index " << index);
+      runtime::Vm vm(exe, {fuse, index});
+      vm.evaluate(facts, options, decision);
+      CHECK(runtime::to_json(decision, exe->image(), true) + "\n" == expected);
+    }
+  }
+  if (!sweep_fuel) return;
+  // Where each stopped and what it had decided by then.
+  auto stop = [&](runtime::Vm& vm) {
+    vm.evaluate(facts, options, decision);
+    std::string summary = fmt::format("{} entries {} {} {} {}", runtime::to_string(decision.outcome),
+                                      decision.violations.size(), decision.reviews.size(),
+                                      decision.warnings.size(), decision.obligations.size());
+    for (const runtime::ErrorEntry& e : decision.errors) summary += "\n" + e.at + " " + e.message;
+    return summary;
+  };
+  runtime::Vm fused(exe, {true, true}), plain(exe, {false, true});
+  for (options.fuel = 1; options.fuel <= 3000; ++options.fuel) {
+    INFO("fuel " << options.fuel);
+    REQUIRE(stop(fused) == stop(plain));
+    bool out_of_fuel = false;
+    for (const runtime::ErrorEntry& e : decision.errors) {
+      out_of_fuel = out_of_fuel || e.kind == runtime::ErrorEntry::Kind::limit;
+    }
+    if (!out_of_fuel) break;
+  }
 }
 
 }  // namespace
@@ -119,6 +161,7 @@ TEST_CASE("golden decisions", "[golden]") {
       auto from_bundle = runtime::Executable::make(std::move(reread), error);
       REQUIRE(from_bundle != nullptr);
 
+      bool sweep_fuel = true;  // for one document of each case: a sweep takes a while
       for (const fs::path& file : sorted_entries(dir)) {
         std::string name = file.filename().string();
         const std::string suffix = ".facts.json";
@@ -137,8 +180,10 @@ TEST_CASE("golden decisions", "[golden]") {
           REQUIRE(fs::exists(expected_path));
           CHECK(actual == slurp(expected_path));
         }
-        // Determinism, bundles and the nlohmann loader.
+        // Determinism, bundles, the VM's tunings and the nlohmann loader.
         CHECK(decide(exe, text, options) + "\n" == actual);
+        check_tunings(exe, text, options, actual, sweep_fuel);
+        sweep_fuel = false;
         CHECK(decide(from_bundle, text, options) + "\n" == actual);
         // nlohmann keeps one copy of a repeated key, so a document with one
         // cannot decide the same through it (the text loader reports it).
@@ -171,4 +216,24 @@ TEST_CASE("golden cases cover every opcode", "[golden]") {
     INFO("opcode `" << runtime::op_info(op).name << "` is emitted by no golden case");
     CHECK(emitted.count(op) == 1);
   }
+}
+
+// ... and every fused pair is formed from some golden case's code, so the
+// tunings check above runs each one.
+TEST_CASE("golden cases cover every fused pair", "[golden]") {
+  const fs::path root = fs::path(PRECEPT_SOURCE_DIR) / "tests" / "golden" / "cases";
+  std::set<runtime::Op> fused;
+  for (const fs::path& dir : sorted_entries(root)) {
+    if (!fs::is_directory(dir)) continue;
+    for (const runtime::Instr& instr : runtime::fuse(compile_folder(dir))) fused.insert(instr.op);
+  }
+#define FUSED(name, first, second, doc)                                  \
+  {                                                                      \
+    INFO("fused pair `" #name "` is formed from no golden case's code"); \
+    CHECK(fused.count(runtime::Op::name) == 1);                          \
+  }
+#define OPCODE(name, operands, pops, pushes, doc)
+#include "runtime/opcodes.def"
+#undef OPCODE
+#undef FUSED
 }

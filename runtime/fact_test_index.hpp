@@ -1,0 +1,87 @@
+// Rule indexing for conditions that open with a test of one fact against a
+// constant, the other half of guard_index.hpp (which covers strings a rule
+// needs to find in the document):
+//
+//   when model.training_compute_flops >= 7e25 ...      thresholds
+//   when model.provider_country not in COUNTRIES ...   strings a rule must not see
+//   when model.type != "self_trained" ...
+//   when model.trains_on_customer_data and ...         a bool that must be true
+//
+// Read from the verified code, not from the source: a rule function that
+// begins `begin_condition; load_fact; get_field...; [push_const; <test>];`
+// followed by `decide`, or by `jump_if_false` to that `decide` (the first
+// operand of an `and`), does nothing when the test is false: the condition
+// is false and the instance does not fire. Rules with the same fact and
+// test are grouped, so one look at the fact settles them all: thresholds by
+// a binary search over their sorted constants, string tests by one bitset
+// per string. A fact that is missing, unknown or of an unexpected kind
+// settles nothing: every rule of its groups stays a candidate.
+//
+//   FactTestIndex index(exe);
+//   index.mark(facts, bits);   // sets the bit of each indexed rule that may fire
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/facts.hpp"
+#include "runtime/image.hpp"
+#include "runtime/opcodes.hpp"
+#include "runtime/value.hpp"
+
+namespace precept::runtime {
+
+class Executable;
+
+class FactTestIndex {
+ public:
+  FactTestIndex() = default;
+  explicit FactTestIndex(const Executable& exe);
+
+  // Whether rule `rule` is indexed here (its bit is set by mark, not by
+  // anyone else).
+  bool indexes(std::uint32_t rule) const {
+    return rule < indexed_.size() && indexed_[rule] != 0;
+  }
+  // Sets in `bits` the indexed rules whose opening test is not false.
+  void mark(const Facts& facts, std::vector<std::uint64_t>& bits) const;
+
+ private:
+  enum class Kind : std::uint8_t {
+    truth,    // a bool fact: false settles it
+    order,    // lt, le, gt, ge or eq against a number
+    strings,  // ne or not in against strings: the fact's string settles it
+  };
+  struct Threshold {
+    Value constant;  // integer or number
+    std::uint32_t rule = 0;
+  };
+  struct Group {
+    std::vector<std::uint32_t> path;  // root slot, then field slots
+    Kind kind = Kind::truth;
+    Op op = Op::halt;
+    std::vector<std::uint32_t> rules;  // every rule of the group
+    // order: the thresholds with integer constants, then those with number
+    // constants, each sorted by constant.
+    std::vector<Threshold> integers, numbers;
+    // strings: per string, the bitset (offset into skip_bits_) of the
+    // group's rules the string rules out.
+    std::unordered_map<std::string_view, std::size_t> skip;
+    std::size_t all = no_bits;  // offset into skip_bits_: every rule of the group
+  };
+  static constexpr std::size_t no_bits = static_cast<std::size_t>(-1);
+
+  // The fact at `path`, unknown when it is missing or cannot be reached.
+  Value read(const Facts& facts, const std::vector<std::uint32_t>& path) const;
+  void mark_order(const Group& group, const Value& x, std::vector<std::uint64_t>& bits) const;
+
+  const Schema* schema_ = nullptr;
+  std::vector<Group> groups_;
+  std::vector<std::uint64_t> skip_bits_;
+  std::vector<std::uint8_t> indexed_;  // per rule
+};
+
+}  // namespace precept::runtime

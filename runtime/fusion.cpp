@@ -1,0 +1,64 @@
+#include "runtime/fusion.hpp"
+
+#include <cstdint>
+
+namespace precept::runtime {
+
+namespace {
+
+bool is_comparison(Op op) {
+  return op == Op::eq || op == Op::ne || op == Op::lt || op == Op::le || op == Op::gt ||
+         op == Op::ge;
+}
+
+// The fused form of the pair (first, second), or `first` unchanged. B holds
+// what the fused instruction needs of the second when it fits one operand;
+// otherwise the VM reads the second instruction itself.
+Instr fused(const Instr& first, const Instr& second) {
+  auto op_number = [](Op op) { return static_cast<std::uint32_t>(op); };
+  switch (first.op) {
+    case Op::load_fact:
+      if (second.op == Op::get_field) return {Op::fact_field, first.a, second.a};
+      break;
+    case Op::load_local:
+      if (second.op == Op::get_field) return {Op::local_field, first.a, second.a};
+      break;
+    case Op::push_const:
+      if (is_comparison(second.op)) return {Op::const_compare, first.a, op_number(second.op)};
+      if (second.op == Op::in || second.op == Op::not_in) {
+        return {Op::const_member, first.a, op_number(second.op)};
+      }
+      break;
+    case Op::iter_next:
+      if (second.op == Op::store_local) return {Op::iter_next_store, first.a, first.b};
+      break;
+    case Op::acc_or:
+      if (second.op == Op::jump) return {Op::acc_or_jump, first.a, first.b};
+      break;
+    case Op::acc_and:
+      if (second.op == Op::jump) return {Op::acc_and_jump, first.a, first.b};
+      break;
+    case Op::decide:
+      if (second.op == Op::jump_unless_state) return {Op::decide_unless, first.a, 0};
+      break;
+    default:
+      break;
+  }
+  return first;
+}
+
+}  // namespace
+
+std::vector<Instr> fuse(const Image& image) {
+  std::vector<Instr> code = image.code;
+  // Within each function only: a pair never spans two of them.
+  for (const Function& f : image.functions) {
+    if (f.end > code.size()) continue;
+    for (std::uint32_t pc = f.entry; pc + 1 < f.end; ++pc) {
+      code[pc] = fused(image.code[pc], image.code[pc + 1]);
+    }
+  }
+  return code;
+}
+
+}  // namespace precept::runtime
