@@ -170,14 +170,16 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
   std::erase_if(groups_, [&](const Group& g) {
     return g.kind == Kind::strings && !indexed_[g.rules.front()];
   });
-  schema_ = &exe.schema();
+  for (const RecordType& record : exe.schema().records) {
+    field_counts_.push_back(static_cast<std::uint32_t>(record.fields.size()));
+  }
 }
 
 Value FactTestIndex::read(const Facts& facts, const std::vector<std::uint32_t>& path) const {
   Value v = facts.root;
   for (std::uint32_t slot : path) {
-    if (v.tag != Tag::record || v.record == nullptr || v.record->type >= schema_->records.size() ||
-        slot >= schema_->records[v.record->type].fields.size()) {
+    if (v.tag != Tag::record || v.record == nullptr || v.record->type >= field_counts_.size() ||
+        slot >= field_counts_[v.record->type]) {
       return Value::unknown();
     }
     v = v.record->slots[slot];

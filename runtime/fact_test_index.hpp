@@ -78,7 +78,7 @@ class FactTestIndex {
   Value read(const Facts& facts, const std::vector<std::uint32_t>& path) const;
   void mark_order(const Group& group, const Value& x, std::vector<std::uint64_t>& bits) const;
 
-  const Schema* schema_ = nullptr;
+  std::vector<std::uint32_t> field_counts_;  // per record type
   std::vector<Group> groups_;
   std::vector<std::uint64_t> skip_bits_;
   std::vector<std::uint8_t> indexed_;  // per rule

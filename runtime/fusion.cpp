@@ -11,10 +11,11 @@ bool is_comparison(Op op) {
          op == Op::ge;
 }
 
-// The fused form of the pair (first, second), or `first` unchanged. B holds
-// what the fused instruction needs of the second when it fits one operand;
-// otherwise the VM reads the second instruction itself.
-Instr fused(const Instr& first, const Instr& second) {
+// The fused form of the run starting with `first`, or `first` unchanged. B
+// holds what the fused instruction needs of the rest when it fits one
+// operand; otherwise the VM reads the instructions that follow itself.
+// (`third` and `fourth` are halts past the end of the function.)
+Instr fused(const Instr& first, const Instr& second, const Instr& third, const Instr& fourth) {
   auto op_number = [](Op op) { return static_cast<std::uint32_t>(op); };
   switch (first.op) {
     case Op::load_fact:
@@ -25,6 +26,10 @@ Instr fused(const Instr& first, const Instr& second) {
       break;
     case Op::push_const:
       if (is_comparison(second.op)) return {Op::const_compare, first.a, op_number(second.op)};
+      if (second.op == Op::load_local && third.op == Op::get_field &&
+          (fourth.op == Op::in || fourth.op == Op::not_in)) {
+        return {Op::const_in_field, first.a, op_number(fourth.op)};
+      }
       if (second.op == Op::in || second.op == Op::not_in) {
         return {Op::const_member, first.a, op_number(second.op)};
       }
@@ -54,8 +59,9 @@ std::vector<Instr> fuse(const Image& image) {
   // Within each function only: a pair never spans two of them.
   for (const Function& f : image.functions) {
     if (f.end > code.size()) continue;
+    auto at = [&](std::uint32_t pc) { return pc < f.end ? image.code[pc] : Instr{}; };
     for (std::uint32_t pc = f.entry; pc + 1 < f.end; ++pc) {
-      code[pc] = fused(image.code[pc], image.code[pc + 1]);
+      code[pc] = fused(image.code[pc], image.code[pc + 1], at(pc + 2), at(pc + 3));
     }
   }
   return code;

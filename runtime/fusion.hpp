@@ -1,12 +1,12 @@
 // Superinstructions: the code the VM runs is the verified code with the
-// first instruction of each frequent pair rewritten into its fused form
-// (opcodes.def, FUSED), so the pair costs one dispatch instead of two.
+// first instruction of each frequent pair (or longer run) rewritten into its
+// fused form (opcodes.def, FUSED), so the run costs one dispatch.
 //
 //   std::vector<Instr> code = fuse(image);   // image.code.size() instructions
 //
-// Nothing moves: the second instruction of a pair stays where it was, so
-// jump targets, source locations and the fuel charged (one unit for each
-// instruction of a pair) are those of the original code.
+// Nothing moves: the rest of a run stays where it was, so jump targets,
+// source locations and the fuel charged (one unit for each instruction of
+// the run) are those of the original code.
 #pragma once
 
 #include <vector>

@@ -1717,6 +1717,18 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         member_top(static_cast<Op>(in.b), constants[in.a], at + 1);
         pc = at + 2;
         break;
+      case Op::const_in_field: {
+        push(constants[in.a]);
+        second_unit(at + 1);
+        Value object = frame_locals[original[at + 1].a];
+        second_unit(at + 2);
+        get_field(object, original[at + 2].a, at + 2);
+        second_unit(at + 3);
+        Value collection = pop();
+        member_top(static_cast<Op>(in.b), collection, at + 3);
+        pc = at + 4;
+        break;
+      }
       case Op::iter_next_store: {
         Value element;
         if (!next_element(in.a, element)) {
