@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace precept::runtime {
 
@@ -46,6 +47,21 @@ void append_control(std::string& out, unsigned char c) {
   }
 }
 
+// Whether the eight bytes at `p` are printable ASCII other than `"` and `\`
+// (bytes that no quoting changes), tested together: a byte is zero in
+// `v` exactly when (v - 0x01) & ~v has its top bit set.
+bool plain_ascii(const char* p) {
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;  // 0x00..0x1F
+  const std::uint64_t special = (x & highs)                     // 0x80..0xFF
+                                | has_zero(x ^ (ones * 0x7F))  // DEL
+                                | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+  return (below_space | special) == 0;
+}
+
 // Appends `s` with control characters escaped and ill-formed UTF-8 replaced
 // by U+FFFD, one per maximal ill-formed subsequence (Unicode's recommended
 // practice, table 3-7 for the well-formed byte ranges). Messages carry input
@@ -54,8 +70,10 @@ void append_escaped(std::string& out, std::string_view s, Quoting quoting) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    // The common case: a run of printable ASCII copied at once.
+    // The common case: a run of printable ASCII copied at once, found
+    // eight bytes at a time.
     std::size_t run = i;
+    while (run + 8 <= n && plain_ascii(s.data() + run)) run += 8;
     while (run < n) {
       auto c = static_cast<unsigned char>(s[run]);
       if (c < 0x20 || c >= 0x7F) break;

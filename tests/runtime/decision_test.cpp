@@ -2,6 +2,7 @@
 // of the shape, escaping, determinism. Every JSON produced here is also read
 // back by nlohmann, whose ordered dump must reproduce it byte for byte.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "runtime/decision.hpp"
+#include "runtime/json_text.hpp"
 
 using namespace precept::runtime;
 
@@ -546,4 +548,38 @@ TEST_CASE("the text form shows control characters as escapes", "[decision]") {
         "outcome: allow\n"
         "warn euaia.chatbot [medium]\n"
         "  esc\\u001b[2J c1\\u009b bad\xEF\xBF\xBD \"kept\" \\ \xC3\xA9\n");
+}
+
+// append_escaped skips eight plain bytes at a time: every byte that needs
+// attention must stop it wherever it sits in the word.
+TEST_CASE("escaping finds a special byte at every position of a word", "[decision]") {
+  auto expected_of = [](const std::string& s) {
+    std::string e = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') {
+        e += '\\';
+        e += c;
+      } else if (c == '\n') {
+        e += "\\n";
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        e += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+      } else {
+        e += c;  // printable ASCII, DEL, and the bytes of a well-formed é
+      }
+    }
+    return e + "\"";
+  };
+  for (std::string special : {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9"}) {
+    for (std::size_t at = 0; at <= 24; ++at) {
+      std::string s = std::string(at, 'a') + special + std::string(24 - at, 'b');
+      std::string out;
+      append_json_string(out, s);
+      INFO("special byte " << static_cast<int>(static_cast<unsigned char>(special[0])) << " at "
+                           << at);
+      CHECK(out == expected_of(s));
+    }
+  }
+  std::string out;
+  append_json_string(out, "\xff" + std::string(16, 'x'));
+  CHECK(out == "\"\xEF\xBF\xBD" + std::string(16, 'x') + "\"");
 }
