@@ -4,6 +4,7 @@
 #include "runtime/bundle.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -39,6 +40,10 @@ class Writer {
     out_.append(s);
   }
   void raw(std::string_view s) { out_.append(s); }
+  // `v` in its column's `width` bytes (see packed_width).
+  void packed(std::uint32_t v, std::uint8_t width) {
+    for (std::uint8_t i = 0; i < width; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
   template <class T, class Each>
   void vec(const std::vector<T>& items, Each each) {
     size(items.size());
@@ -54,6 +59,53 @@ class Writer {
  private:
   std::string out_;
 };
+
+// The fewest bytes, 1 to 4, that hold every value of a packed column.
+std::uint8_t packed_width(std::uint32_t max) {
+  std::uint8_t width = 1;
+  while (width < 4 && max >> (8 * width) != 0) ++width;
+  return width;
+}
+
+template <class T, class Column>
+std::uint8_t packed_width(const std::vector<T>& items, Column column) {
+  std::uint32_t max = 0;
+  for (const T& item : items) max = std::max(max, column(item));
+  return packed_width(max);
+}
+
+// A location's file is packed as file + 1, so that `no file` (no_index)
+// packs as 0 instead of widening the column to 4 bytes.
+std::uint32_t packed_file(const SourceLoc& loc) { return loc.file + 1; }
+
+// Instructions and their locations are most of a big bundle's bytes, and
+// their fields rarely need 4 bytes: each section gives the width of each
+// column once, then every item in those widths (docs/bytecode.md).
+void write_code(Writer& w, const std::vector<Instr>& code) {
+  const std::uint8_t a = packed_width(code, [](const Instr& in) { return in.a; });
+  const std::uint8_t b = packed_width(code, [](const Instr& in) { return in.b; });
+  w.u8(a);
+  w.u8(b);
+  w.vec(code, [&](const Instr& in) {
+    w.enum_byte(in.op);
+    w.packed(in.a, a);
+    w.packed(in.b, b);
+  });
+}
+
+void write_locs(Writer& w, const std::vector<SourceLoc>& locs) {
+  const std::uint8_t file = packed_width(locs, packed_file);
+  const std::uint8_t line = packed_width(locs, [](const SourceLoc& loc) { return loc.line; });
+  const std::uint8_t column = packed_width(locs, [](const SourceLoc& loc) { return loc.column; });
+  w.u8(file);
+  w.u8(line);
+  w.u8(column);
+  w.vec(locs, [&](const SourceLoc& loc) {
+    w.packed(packed_file(loc), file);
+    w.packed(loc.line, line);
+    w.packed(loc.column, column);
+  });
+}
 
 void write_loc(Writer& w, const SourceLoc& loc) {
   w.u32(loc.file);
@@ -91,6 +143,37 @@ void write_constant(Writer& w, const Constant& c) {
 }
 
 // ------------------------------------------------------------ reading ---
+
+// The little-endian T at `p`, which the caller has checked is in bounds.
+template <class T>
+T load_le(const char* p) {
+  if constexpr (std::endian::native == std::endian::little) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  } else {
+    T v = 0;
+    for (std::size_t i = 0; i < sizeof v; ++i)
+      v |= static_cast<T>(static_cast<std::uint8_t>(p[i])) << (8 * i);
+    return v;
+  }
+}
+
+// The value of a packed column's `width` bytes at `p`. A switch rather than
+// a loop over the bytes: the width is the same for a whole section, so the
+// branch is predicted, and this runs for every field of every instruction.
+std::uint32_t load_packed(const char* p, std::uint8_t width) {
+  switch (width) {
+    case 1:
+      return static_cast<std::uint8_t>(p[0]);
+    case 2:
+      return load_le<std::uint16_t>(p);
+    case 3:
+      return load_le<std::uint16_t>(p) | std::uint32_t{static_cast<std::uint8_t>(p[2])} << 16;
+    default:
+      return load_le<std::uint32_t>(p);
+  }
+}
 
 // Reads the sections of one bundle. The first problem sticks: every later
 // read returns a zero value, and loops stop on !ok(), so a hostile count can
@@ -135,23 +218,29 @@ class Reader {
   }
   std::uint32_t u32(std::string_view what) {
     if (!need(4, what)) return 0;
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(byte(pos_ + i)) << (8 * i);
     pos_ += 4;
-    return v;
+    return load_le<std::uint32_t>(bytes_.data() + pos_ - 4);
   }
   std::uint64_t u64(std::string_view what) {
     if (!need(8, what)) return 0;
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(byte(pos_ + i)) << (8 * i);
     pos_ += 8;
-    return v;
+    return load_le<std::uint64_t>(bytes_.data() + pos_ - 8);
   }
   void skip(std::size_t n) {
     if (need(n, "header")) pos_ += n;
   }
   std::int64_t i64(std::string_view what) { return static_cast<std::int64_t>(u64(what)); }
   double f64(std::string_view what) { return std::bit_cast<double>(u64(what)); }
+
+  // The width of a packed column: 1 to 4 bytes.
+  std::uint8_t width(std::string_view what) {
+    std::size_t at = pos_;
+    std::uint8_t b = u8(what);
+    if (ok() && (b < 1 || b > 4)) {
+      fail(at, "", fmt::format("{} byte {} is not a width from 1 to 4", what, b));
+    }
+    return b;
+  }
 
   bool boolean(std::string_view what) {
     std::size_t at = pos_;
@@ -179,8 +268,14 @@ class Reader {
   E enum_byte(std::string_view what, std::size_t limit) {
     std::size_t at = pos_;
     std::uint8_t b = u8(what);
-    if (ok() && b >= limit) fail(at, "", fmt::format("{} byte {} is out of range", what, b));
-    return ok() ? static_cast<E>(b) : E{};
+    return ok() ? enum_of<E>(at, b, what, limit) : E{};
+  }
+  // The byte `b`, read at `at`, as an E, when it is below `limit`.
+  template <class E>
+  E enum_of(std::size_t at, std::uint8_t b, std::string_view what, std::size_t limit) {
+    if (b < limit) return static_cast<E>(b);
+    fail(at, "", fmt::format("{} byte {} is out of range", what, b));
+    return E{};
   }
 
   // A vector: its count, then each item read by `each(item, index)`. Every
@@ -198,6 +293,28 @@ class Reader {
     if (!charge(at, what, static_cast<std::uint64_t>(count) * sizeof(T))) return;
     items.resize(count);
     for (std::uint32_t i = 0; i < count && ok(); ++i) each(items[i], i);
+  }
+
+  // A vector of items that take exactly `size` bytes each: the count is
+  // checked against the remaining bytes once, then `decode(bytes, index)`
+  // makes each item from its bytes without checking bounds again. (Reading
+  // the tens of thousands of instructions and locations of a big bundle
+  // field by field, each read checked, was a tenth of its load time.) The
+  // reader stands at the item while it is decoded, for error offsets.
+  template <class T, class Decode>
+  void records(std::vector<T>& items, std::string_view what, std::size_t size, Decode decode) {
+    std::size_t at = pos_;
+    std::uint32_t count = u32(what);
+    if (!ok()) return;
+    if (static_cast<std::uint64_t>(count) * size > remaining()) {
+      fail(at, "", fmt::format("{} {} runs past the end of the bundle", what, count));
+      return;
+    }
+    if (!charge(at, what, static_cast<std::uint64_t>(count) * sizeof(T))) return;
+    items.reserve(count);
+    for (std::uint32_t i = 0; i < count && ok(); ++i, pos_ += size) {
+      items.push_back(decode(bytes_.data() + pos_, i));
+    }
   }
 
  private:
@@ -231,8 +348,6 @@ class Reader {
     return true;
   }
 
-  std::uint8_t byte(std::size_t at) const { return static_cast<std::uint8_t>(bytes_[at]); }
-
   std::string_view bytes_;
   std::size_t pos_ = 0;
   std::uint64_t budget_;
@@ -260,11 +375,10 @@ constexpr std::size_t record_min = string_min + 4;
 constexpr std::size_t field_min = string_min + 4 + 1 + 4 + 1;
 constexpr std::size_t constant_min = 1;
 constexpr std::size_t function_min = string_min + 4 * 4;
-constexpr std::size_t instr_min = 1 + 4 + 4;
-constexpr std::size_t loc_min = 3 * 4;
+constexpr std::size_t loc_size = 3 * 4;
 constexpr std::size_t binding_min = string_min + 4;
 constexpr std::size_t effect_min = 1 + string_min + 4 + 4;
-constexpr std::size_t rule_min = 3 * string_min + 1 + loc_min + 4 + 4 + 4 + 4;
+constexpr std::size_t rule_min = 3 * string_min + 1 + loc_size + 4 + 4 + 4 + 4;
 constexpr std::size_t output_min = string_min + 4 + 1 + 4;
 constexpr std::size_t guard_min = 4 + 4;
 constexpr std::size_t field_ref_min = 4 + 4;
@@ -275,6 +389,34 @@ SourceLoc read_loc(Reader& r) {
   loc.line = r.u32("source line");
   loc.column = r.u32("source column");
   return loc;
+}
+
+// The packed sections (write_code, write_locs).
+void read_code(Reader& r, std::vector<Instr>& code) {
+  const std::uint8_t a = r.width("operand A width");
+  const std::uint8_t b = r.width("operand B width");
+  if (!r.ok()) return;
+  r.records(code, "instruction count", 1u + a + b, [&](const char* p, std::uint32_t i) {
+    Reader::Scope scope(r, "instruction", i);
+    return Instr{r.enum_of<Op>(r.offset(), static_cast<std::uint8_t>(p[0]), "opcode", op_count),
+                 load_packed(p + 1, a), load_packed(p + 1 + a, b)};
+  });
+}
+
+void read_locs(Reader& r, std::vector<SourceLoc>& locs) {
+  const std::uint8_t file = r.width("source file width");
+  const std::uint8_t line = r.width("source line width");
+  const std::uint8_t column = r.width("source column width");
+  if (!r.ok()) return;
+  r.records(locs, "source location count", std::size_t{file} + line + column,
+            [&](const char* p, std::uint32_t) {
+              return SourceLoc{load_packed(p, file) - 1, load_packed(p + file, line),
+                               load_packed(p + file + line, column)};
+            });
+}
+
+void read_u32_list(Reader& r, std::vector<std::uint32_t>& out, std::string_view what) {
+  r.records(out, what, 4, [](const char* p, std::uint32_t) { return load_le<std::uint32_t>(p); });
 }
 
 void read_string_list(Reader& r, std::vector<std::string>& out, std::string_view what) {
@@ -340,8 +482,7 @@ void read_constant(Reader& r, Constant& c) {
       break;
     case Constant::Kind::list:
     case Constant::Kind::set:
-      r.vec(c.elements, "element count", 4,
-            [&](std::uint32_t& e, std::uint32_t) { e = r.u32("element"); });
+      read_u32_list(r, c.elements, "element count");
       break;
   }
 }
@@ -365,8 +506,7 @@ void read_rule(Reader& r, RuleDesc& rule) {
     e.output = r.u32("effect output");
   });
   rule.function = r.u32("rule function");
-  r.vec(rule.guards, "guard count", 4,
-        [&](std::uint32_t& g, std::uint32_t) { g = r.u32("rule guard"); });
+  read_u32_list(r, rule.guards, "guard count");
 }
 
 }  // namespace
@@ -421,12 +561,8 @@ std::string write_bundle(const Image& image) {
     w.u32(f.params);
     w.u32(f.locals);
   });
-  w.vec(image.code, [&](const Instr& in) {
-    w.enum_byte(in.op);
-    w.u32(in.a);
-    w.u32(in.b);
-  });
-  w.vec(image.locs, [&](const SourceLoc& loc) { write_loc(w, loc); });
+  write_code(w, image.code);
+  write_locs(w, image.locs);
 
   w.vec(image.rules, [&](const RuleDesc& rule) {
     w.str(rule.id);
@@ -511,16 +647,8 @@ std::string read_bundle(std::string_view bytes, Image& out, std::size_t max_byte
     f.params = r.u32("function params");
     f.locals = r.u32("function locals");
   });
-  r.vec(image.code, "instruction count", instr_min, [&](Instr& in, std::uint32_t i) {
-    Reader::Scope scope(r, "instruction", i);
-    in.op = r.enum_byte<Op>("opcode", op_count);
-    in.a = r.u32("operand a");
-    in.b = r.u32("operand b");
-  });
-  r.vec(image.locs, "source location count", loc_min, [&](SourceLoc& loc, std::uint32_t i) {
-    Reader::Scope scope(r, "source location", i);
-    loc = read_loc(r);
-  });
+  read_code(r, image.code);
+  read_locs(r, image.locs);
   r.vec(image.rules, "rule count", rule_min, [&](RuleDesc& rule, std::uint32_t i) {
     Reader::Scope scope(r, "rule", i);
     read_rule(r, rule);

@@ -18,7 +18,9 @@ namespace precept::runtime {
 
 inline constexpr char bundle_magic[8] = {'P', 'R', 'E', 'C', 'E', 'P', 'T', '\0'};
 // 2: `pop` removed from the opcode table (opcodes after it renumbered).
-inline constexpr std::uint32_t bundle_format_version = 3;
+// 3: guards (rule indexing).
+// 4: instructions and source locations packed in per-section column widths.
+inline constexpr std::uint32_t bundle_format_version = 4;
 // The default limit on a bundle's size (rulec --limit bundle-bytes, the
 // API's LoadOptions).
 inline constexpr std::size_t default_max_bundle_bytes = 256u << 20;

@@ -54,7 +54,24 @@ class GuardIndex {
     std::vector<Slot> slots;
     std::uint64_t mask = 0;
   };
+  // While building: a distinct (field, string) of the guards.
+  struct Pair {
+    std::string_view text;
+    std::uint64_t hash = 0;
+    std::uint32_t field = 0;
+    std::uint32_t first = 0;       // its stretch of ids_
+    std::uint32_t count = 0;       // the guards holding it
+    std::uint32_t last_guard = 0;  // counted last: a string repeated in a guard counts once
+  };
   static std::uint64_t hash(std::string_view text);
+
+  void number_fields(const Schema& schema);
+  void index_paths(const std::vector<Guard>& guards);
+  void index_strings(const std::vector<Guard>& guards);
+  void find_pairs(const std::vector<Guard>& guards, std::vector<Pair>& pairs,
+                  std::vector<std::uint32_t>& pair_of_string) const;
+  void build_tables(const std::vector<Pair>& pairs);
+  std::uint32_t string_field(std::uint32_t g) const;
 
   std::size_t guard_count_ = 0;
   std::size_t field_count_ = 0;
