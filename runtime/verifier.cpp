@@ -30,6 +30,22 @@ std::string_view op_name(Op op) {
   return name;
 }
 
+// The position of the first name equal to an earlier one, or `none`: one
+// sort instead of a hash set's node per name (a big bundle names thousands).
+constexpr std::size_t none = static_cast<std::size_t>(-1);
+template <class T, class Name>
+std::size_t first_repeat(const std::vector<T>& items, Name name) {
+  std::vector<std::pair<std::string_view, std::size_t>> named;
+  named.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) named.emplace_back(name(items[i]), i);
+  std::sort(named.begin(), named.end());
+  std::size_t first = none;
+  for (std::size_t i = 1; i < named.size(); ++i) {
+    if (named[i].first == named[i - 1].first) first = std::min(first, named[i].second);
+  }
+  return first;
+}
+
 // `1 argument`, `2 arguments`.
 std::string count_of(std::uint64_t n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
@@ -322,9 +338,11 @@ class Verifier {
   }
 
   std::string check_rules() {
-    std::unordered_set<std::string_view> ids;
-    for (const RuleDesc& rule : image_.rules) {
-      if (!ids.insert(rule.id).second) return fmt::format("rule `{}` is declared twice", rule.id);
+    const std::size_t repeat =
+        first_repeat(image_.rules, [](const RuleDesc& r) -> std::string_view { return r.id; });
+    for (std::size_t r = 0; r < image_.rules.size(); ++r) {
+      const RuleDesc& rule = image_.rules[r];
+      if (r == repeat) return fmt::format("rule `{}` is declared twice", rule.id);
       if (rule.loc.file != no_index && rule.loc.file >= image_.files.size()) {
         return fmt::format("rule `{}`: source file {} does not exist", rule.id, rule.loc.file);
       }
@@ -614,8 +632,11 @@ class Verifier {
   // ------------------------------------------------------ stack depth ---
 
   std::string check_stack(Function& f) {
-    std::vector<std::int32_t> depth(f.end - f.entry, -1);
-    std::vector<std::uint32_t> work;
+    // Reused from one function to the next: a bundle has thousands.
+    std::vector<std::int32_t>& depth = stack_depth_;
+    std::vector<std::uint32_t>& work = stack_work_;
+    depth.assign(f.end - f.entry, -1);
+    work.clear();
     std::int64_t deepest = 0;
     depth[0] = 0;
     work.push_back(f.entry);
@@ -722,6 +743,8 @@ class Verifier {
   bool over_limit_ = false;
   std::size_t max_fields_ = 0;
   std::vector<FnKind> kinds_;
+  std::vector<std::int32_t> stack_depth_;  // check_stack's, per instruction of the function
+  std::vector<std::uint32_t> stack_work_;
   std::vector<std::uint32_t> owner_;  // the rule or output of each rule or output function
 };
 
