@@ -4,7 +4,7 @@
 #   bin/         rulec
 #   lib/cmake/Precept/   find_package(Precept): Precept::precept, Precept::compiler
 #   lib/pkgconfig/       precept.pc, precept-compiler.pc
-# Only shared libraries are installed: they carry fmt, simdjson and RE2 as
+# Only shared libraries are installed: they carry fmt, simdjson, RE2 and xxHash as
 # their own dependencies, so a host needs none of them to link. (Static
 # archives would have to bring the runtime's internal libraries and every
 # dependency along to each host's link line.)

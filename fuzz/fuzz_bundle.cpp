@@ -9,7 +9,6 @@
 
 #include "runtime/bundle.hpp"
 #include "runtime/disasm.hpp"
-#include "runtime/sha256.hpp"
 #include "runtime/verifier.hpp"
 #include "runtime/vm.hpp"
 
@@ -17,10 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace precept::runtime;
   if (size == 0) return 0;
   std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if ((data[0] & 1) != 0 && bytes.size() >= sha256_digest_size) {
-    std::string body = bytes.substr(0, bytes.size() - sha256_digest_size);
-    Sha256Digest digest = sha256(body);
-    bytes = body + std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+  if ((data[0] & 1) != 0 && bytes.size() >= bundle_checksum_size) {
+    bytes = with_checksum(bytes.substr(0, bytes.size() - bundle_checksum_size));
   }
   Image image;
   if (!read_bundle(bytes, image).empty()) return 0;

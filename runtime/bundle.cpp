@@ -9,7 +9,7 @@
 #include <bit>
 #include <cstring>
 
-#include "runtime/sha256.hpp"
+#include <xxhash.h>
 
 namespace precept::runtime {
 
@@ -597,22 +597,32 @@ std::string write_bundle(const Image& image) {
     w.vec(g.strings, [&](const std::string& s) { w.str(s); });
   });
 
-  Sha256Digest digest = sha256(w.out());
-  w.raw(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-  return std::move(w.out());
+  return with_checksum(std::move(w.out()));
+}
+
+namespace {
+std::uint64_t checksum(std::string_view body) { return XXH3_64bits(body.data(), body.size()); }
+}  // namespace
+
+std::string with_checksum(std::string body) {
+  const std::uint64_t sum = checksum(body);
+  for (std::size_t i = 0; i < bundle_checksum_size; ++i) {
+    body.push_back(static_cast<char>(sum >> (8 * i)));
+  }
+  return body;
 }
 
 std::string read_bundle(std::string_view bytes, Image& out, std::size_t max_bytes) {
   if (bytes.size() > max_bytes) {
     return fmt::format("the bundle is {} bytes; the limit is {}", bytes.size(), max_bytes);
   }
-  if (bytes.size() < header_size + sha256_digest_size) {
+  if (bytes.size() < header_size + bundle_checksum_size) {
     return fmt::format("offset 0: {} bytes is too short for a bundle", bytes.size());
   }
   if (std::memcmp(bytes.data(), bundle_magic, sizeof(bundle_magic)) != 0) {
     return "offset 0: not a Precept bundle (bad magic)";
   }
-  std::string_view body = bytes.substr(0, bytes.size() - sha256_digest_size);
+  std::string_view body = bytes.substr(0, bytes.size() - bundle_checksum_size);
   Reader r(body);
   r.skip(sizeof(bundle_magic));
   std::uint32_t version = r.u32("format version");
@@ -620,8 +630,7 @@ std::string read_bundle(std::string_view bytes, Image& out, std::size_t max_byte
     return fmt::format("offset {}: bundle format version {} is not supported (this build reads {})",
                        sizeof(bundle_magic), version, bundle_format_version);
   }
-  Sha256Digest digest = sha256(body);
-  if (std::memcmp(digest.data(), bytes.data() + body.size(), digest.size()) != 0) {
+  if (load_le<std::uint64_t>(bytes.data() + body.size()) != checksum(body)) {
     return fmt::format("offset {}: checksum mismatch (the bundle is damaged or truncated)",
                        body.size());
   }

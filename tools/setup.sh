@@ -10,7 +10,8 @@ packages=(
   tao-pegtl-dev                   # the grammar
   nlohmann-json3-dev              # manifests, API conversions, test fixtures
   libsimdjson-dev                 # the fact-loading hot path
-  libssl-dev                      # libcrypto: SHA-256 of bundles and sources
+  libssl-dev                      # libcrypto: SHA-256 of source files
+  libxxhash-dev                   # the bundle checksum
   libboost-container-dev          # flat_map / small_vector for hot data
   libfmt-dev
   libcli11-dev                    # rulec's argument parsing

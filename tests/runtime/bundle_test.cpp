@@ -29,13 +29,11 @@ constexpr std::size_t header_size = 12;  // magic and format version
 // `body` (a bundle without its checksum) with a freshly computed checksum,
 // so the reader gets past the checksum to the framing checks.
 std::string seal(std::string body) {
-  Sha256Digest digest = sha256(body);
-  body.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-  return body;
+  return with_checksum(std::move(body));
 }
 
 std::string body_of(const std::string& bundle) {
-  return bundle.substr(0, bundle.size() - sha256_digest_size);
+  return bundle.substr(0, bundle.size() - bundle_checksum_size);
 }
 
 void put_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
@@ -54,6 +52,12 @@ void read_verify_disassemble(std::string_view bytes, std::size_t& read_ok, std::
 }
 
 }  // namespace
+
+TEST_CASE("the bundle checksum is XXH3-64, little-endian, after the body", "[bundle]") {
+  CHECK(with_checksum("") == std::string("\xc2\x94\xd3\x38\x05\x80\x06\x2d", 8));
+  std::string bundle = write_bundle(Image{});
+  CHECK(with_checksum(bundle.substr(0, bundle.size() - bundle_checksum_size)) == bundle);
+}
 
 TEST_CASE("sha256 matches the FIPS 180-4 test vectors", "[bundle]") {
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
