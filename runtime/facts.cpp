@@ -118,9 +118,15 @@ SchemaTables build_tables(const Schema& schema) {
   for (std::size_t r = 0; r < schema.records.size(); ++r) {
     entries.clear();
     const auto& fields = schema.records[r].fields;
-    // Unread fields are left out: their keys are skipped like unknown ones.
-    for (std::size_t f = 0; f < fields.size(); ++f) {
-      if (fields[f].read) entries.emplace_back(fields[f].name, static_cast<std::uint32_t>(f));
+    // Read fields first, so that a read field wins over an unread one of the
+    // same name. Unread fields are in the table all the same: the key order
+    // a record type remembers (KeyOrder) names them too, so that their keys
+    // are recognised without a lookup.
+    for (bool read : {true, false}) {
+      for (std::size_t f = 0; f < fields.size(); ++f) {
+        if (fields[f].read == read)
+          entries.emplace_back(fields[f].name, static_cast<std::uint32_t>(f));
+      }
     }
     tables.fields[r].build(entries);
   }
@@ -385,8 +391,6 @@ Value ConverterBase::from_number(const Step& step, std::uint32_t type, double d)
 Value ConverterBase::from_string(const Step& step, std::uint32_t type, std::string_view s) {
   const TypeDesc& t = schema_.types[type];
   switch (t.kind) {
-    case TypeKind::string:
-      return Value::string(facts_.arena.copy(s));
     case TypeKind::date: {
       if (auto days = parse_iso_date(s)) return Value::date(*days);
       return fail(
@@ -492,19 +496,6 @@ void ConverterBase::drop_repeats(Value* items, std::uint32_t& count) {
   count = kept;
 }
 
-Value ConverterBase::finish_list(Value* items, std::uint32_t count, std::uint32_t path,
-                                 bool is_set) {
-  auto* list = facts_.arena.allocate<ListData>(1);
-  *list = ListData{items, count, path, is_set};
-  return Value::of_list(list);
-}
-
-Value ConverterBase::finish_record(const Value* slots, std::uint32_t record, std::uint32_t path) {
-  auto* data = facts_.arena.allocate<RecordData>(1);
-  *data = RecordData{slots, record, path};
-  return Value::of_record(data);
-}
-
 }  // namespace detail
 
 // -------------------------------------------------------- FactLoader ---
@@ -559,7 +550,8 @@ struct SimdjsonAdapter {
   template <class F>
   static void each_member(Node v, F&& f) {
     simdjson::dom::object object = v.get_object().value_unsafe();
-    for (auto it = object.begin(); it != object.end(); ++it) f(it.key(), it.value());
+    const auto end = object.end();  // found by walking the tape: not once per member
+    for (auto it = object.begin(); it != end; ++it) f(it.key(), it.value());
   }
 };
 
@@ -851,6 +843,21 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
   return fmt::format("facts are not valid JSON: {}", simdjson_problem(code));
 }
 
+// The position of the quote closing the string whose contents start at
+// `from` (the text's size if there is none). memchr finds the candidates:
+// most of a document is strings.
+std::size_t closing_quote(std::string_view text, std::size_t from) {
+  for (std::size_t start = from;;) {
+    const std::size_t quote = text.find('"', start);
+    if (quote == std::string_view::npos) return text.size();
+    // A quote after an odd number of backslashes is escaped.
+    std::size_t backslashes = 0;
+    while (quote - backslashes > from && text[quote - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return quote;
+    start = quote + 1;
+  }
+}
+
 // simdjson's DOM refuses integers beyond 64 bits (a FLOP count written out,
 // 3.2 × 10^20 as 320000000000000000000), which are valid JSON and which the
 // language reads as numbers. This copies `text` with `.0` after every such
@@ -859,17 +866,11 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
 bool widen_big_integers(std::string_view text, std::string& out) {
   out.clear();
   bool widened = false;
-  bool in_string = false;
   std::size_t copied = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
     if (c == '"') {
-      in_string = true;
+      i = closing_quote(text, i + 1);
       continue;
     }
     if (c < '0' || c > '9') continue;

@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,15 +91,92 @@ struct EnumTable {
 
 // Built once per schema (FactLoader's constructor, or each load_facts call).
 struct SchemaTables {
-  std::vector<NameTable> fields;  // per record type: key → field index, read fields only
+  std::vector<NameTable> fields;  // per record type: key → field index
   std::vector<EnumTable> enums;
 };
 SchemaTables build_tables(const Schema& schema);
+
+// Whether `key` is the `size` bytes at `name`: a few word compares (field
+// names are short) instead of a call to memcmp.
+inline bool same_key(std::string_view key, const char* name, std::uint32_t size) {
+  const std::size_t n = key.size();
+  if (n != size) return false;
+  const char* k = key.data();
+  auto load64 = [](const char* at) {
+    std::uint64_t v;
+    std::memcpy(&v, at, 8);
+    return v;
+  };
+  auto load32 = [](const char* at) {
+    std::uint32_t v;
+    std::memcpy(&v, at, 4);
+    return v;
+  };
+  if (n >= 8) {
+    // The last eight bytes, then whole words from the start up to them.
+    if (load64(k + n - 8) != load64(name + n - 8)) return false;
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (load64(k + i) != load64(name + i)) return false;
+    }
+    return true;
+  }
+  if (n >= 4) return load32(k) == load32(name) && load32(k + n - 4) == load32(name + n - 4);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (k[i] != name[i]) return false;
+  }
+  return true;
+}
+
+// The keys of the last object of one record type, in order, with the
+// fields they named. Documents from one producer list their keys in one
+// order, so most keys are matched by one comparison with the key at the
+// same position last time instead of a hash lookup.
+class KeyOrder {
+ public:
+  // The read field `key` names (unread and unknown keys: no_index); keys
+  // are numbered from 0 in each object.
+  std::uint32_t read_field(std::string_view key, std::size_t position, const NameTable& table,
+                           const RecordType& type) {
+    if (position < known_) {
+      Key& last = keys_[position];
+      if (last.name != nullptr && same_key(key, last.name, last.size)) return last.field;
+      last = lookup(key, table, type);
+      return last.field;
+    }
+    const Key found = lookup(key, table, type);
+    // Past this many keys everything is looked up: the memory stays small
+    // whatever the objects hold. Positions come in order, so this appends
+    // keys_[position].
+    constexpr std::size_t remembered = 64;
+    if (position < remembered) {
+      keys_.push_back(found);
+      known_ = keys_.size();
+    }
+    return found.field;
+  }
+
+ private:
+  struct Key {
+    const char* name = nullptr;  // the field's name in the schema; none for an unknown key
+    std::uint32_t size = 0;
+    std::uint32_t field = no_index;  // no_index for an unread field
+  };
+  static Key lookup(std::string_view key, const NameTable& table, const RecordType& type) {
+    const std::uint32_t f = table.find(key);
+    if (f == no_index) return Key{};
+    const FieldDesc& field = type.fields[f];
+    return Key{field.name.data(), static_cast<std::uint32_t>(field.name.size()),
+               field.read ? f : no_index};
+  }
+  std::vector<Key> keys_;
+  std::size_t known_ = 0;  // keys_.size(), kept apart so that the check is one compare
+};
 
 // Memory a conversion reuses from one document to the next.
 struct ConvertScratch {
   std::vector<std::uint32_t> seen;   // hash table of drop_repeats
   std::vector<std::uint32_t> chain;  // record types of the empty records being built
+  std::vector<KeyOrder> key_order;   // per record type
 };
 
 // "a number", "an object", for "expected ..., found ..."
@@ -146,6 +224,7 @@ class ConverterBase {
   Value from_integer(const Step& step, std::uint32_t type, std::int64_t i);
   Value from_unsigned(const Step& step, std::uint32_t type, std::uint64_t u);
   Value from_number(const Step& step, std::uint32_t type, double d);
+  // For dates and enums; a string for a string is Converter::string.
   Value from_string(const Step& step, std::uint32_t type, std::string_view s);
 
   // The value of a field whose key is absent or null.
@@ -153,8 +232,16 @@ class ConverterBase {
   // Removes repeated scalars from a set's items, keeping first occurrences.
   void drop_repeats(Value* items, std::uint32_t& count);
   Value* slots_for(std::size_t count) { return facts_.arena.allocate<Value>(count); }
-  Value finish_list(Value* items, std::uint32_t count, std::uint32_t path, bool is_set);
-  Value finish_record(const Value* slots, std::uint32_t record, std::uint32_t path);
+  Value finish_list(Value* items, std::uint32_t count, std::uint32_t path, bool is_set) {
+    auto* list = facts_.arena.allocate<ListData>(1);
+    *list = ListData{items, count, path, is_set};
+    return Value::of_list(list);
+  }
+  Value finish_record(const Value* slots, std::uint32_t record, std::uint32_t path) {
+    auto* data = facts_.arena.allocate<RecordData>(1);
+    *data = RecordData{slots, record, path};
+    return Value::of_record(data);
+  }
 
   const Executable& exe_;
   const Schema& schema_;
@@ -185,7 +272,9 @@ class Converter : public ConverterBase {
 
   // Converts the document (an object) into facts.root at path 0.
   void run(Node document) {
-    fields_.clear();
+    if (scratch_.key_order.size() != schema_.records.size()) {
+      scratch_.key_order.assign(schema_.records.size(), {});
+    }
     if (!guards_.empty()) {
       facts_.guard_hits.assign((guards_.guard_count() + 63) / 64, 0);
       facts_.unclean_fields.assign((guards_.field_count() + 63) / 64, 0);
@@ -201,8 +290,23 @@ class Converter : public ConverterBase {
   // rule indexing.
   Value convert(Node v, std::uint32_t type, const Step& step, std::size_t depth,
                 std::uint32_t field) {
+    // A JSON value of the very kind the schema asks for, the usual case, is
+    // converted here, inline in the loops over fields and elements;
+    // everything else goes through convert_other, which gives the same
+    // values for these.
+    const TypeKind want = schema_.types[type].kind;
+    const JsonKind kind = A::kind(v);
+    if (want == TypeKind::string && kind == JsonKind::string) return string(A::string(v), field);
+    if (want == TypeKind::integer && kind == JsonKind::integer)
+      return Value::integer(A::integer(v));
+    if (want == TypeKind::boolean && kind == JsonKind::boolean)
+      return Value::boolean(A::boolean(v));
+    return convert_other(v, kind, type, step, depth, field);
+  }
+
+  [[gnu::noinline]] Value convert_other(Node v, JsonKind kind, std::uint32_t type, const Step& step,
+                                        std::size_t depth, std::uint32_t field) {
     const TypeDesc& t = schema_.types[type];
-    JsonKind kind = A::kind(v);
     switch (t.kind) {
       case TypeKind::optional:
         if (kind == JsonKind::null) return Value::none_value();
@@ -228,17 +332,20 @@ class Converter : public ConverterBase {
         return from_unsigned(step, type, A::unsigned_integer(v));
       case JsonKind::number:
         return from_number(step, type, A::number(v));
-      case JsonKind::string: {
-        Value s = from_string(step, type, A::string(v));
-        if (s.tag == Tag::string && !guards_.empty() && guards_.watches(field)) {
-          guards_.each_guard_of(field, s.str(),
-                                [&](std::uint32_t g) { set_bit(facts_.guard_hits, g); });
-        }
-        return s;
-      }
+      case JsonKind::string:
+        return from_string(step, type, A::string(v));
       default:
         return wrong_type(step, type, kind);
     }
+  }
+
+  // A string for a string field, noting the guards it satisfies.
+  Value string(std::string_view text, std::uint32_t field) {
+    Value s = Value::string(facts_.arena.copy(text));
+    if (!guards_.empty() && guards_.watches(field)) {
+      guards_.each_guard_of(field, text, [&](std::uint32_t g) { set_bit(facts_.guard_hits, g); });
+    }
+    return s;
   }
 
   Value list(Node array, const TypeDesc& t, std::uint32_t path, std::size_t depth,
@@ -267,16 +374,18 @@ class Converter : public ConverterBase {
 
   Value record(Node object, std::uint32_t index, std::uint32_t path, std::size_t depth) {
     const RecordType& type = schema_.records[index];
-    const NameTable& keys = tables_.fields[index];
     const std::size_t n = type.fields.size();
     // Find every read field's value first: the fields are converted in
     // declaration order and a repeated key is seen before either copy is used.
-    const std::size_t base = fields_.size();
-    fields_.resize(base + n);
+    const std::size_t base = claim_fields(n);
+    KeyOrder& order = scratch_.key_order[index];
+    const NameTable& table = tables_.fields[index];
+    FieldSlot* found = fields_.data() + base;
+    std::size_t position = 0;
     A::each_member(object, [&](std::string_view key, Node value) {
-      std::uint32_t f = keys.find(key);
+      std::uint32_t f = order.read_field(key, position++, table, type);
       if (f == no_index) return;  // unknown or unread
-      FieldSlot& slot = fields_[base + f];
+      FieldSlot& slot = found[f];
       if (slot.state == absent_key) {
         slot.node = value;
         slot.state = present_key;
@@ -285,6 +394,7 @@ class Converter : public ConverterBase {
       }
     });
     Value* slots = slots_for(n);
+    const std::uint32_t first_numbered = guards_.empty() ? 0 : guards_.field_base(index);
     for (std::size_t f = 0; f < n; ++f) {
       const FieldDesc& field = type.fields[f];
       if (!field.read) {
@@ -293,7 +403,7 @@ class Converter : public ConverterBase {
       }
       const FieldSlot slot = fields_[base + f];  // a copy: nested records grow fields_
       Step step{path, no_index, field.name};
-      const std::uint32_t numbered = guards_.empty() ? 0 : guards_.field_base(index) + f;
+      const std::uint32_t numbered = first_numbered + static_cast<std::uint32_t>(f);
       if (slot.state == repeated_key) {
         slots[f] = fail(step, "duplicate key " + quote_input(field.name));
         unclean(numbered);
@@ -305,8 +415,18 @@ class Converter : public ConverterBase {
         unclean(numbered);  // missing, none, or a default that may hold anything
       }
     }
-    fields_.resize(base);
+    used_fields_ = base;
     return finish_record(slots, index, path);
+  }
+
+  // `n` absent field slots on top of the enclosing records' ones; returns
+  // the first. fields_ only grows, so its slots keep their memory.
+  std::size_t claim_fields(std::size_t n) {
+    const std::size_t base = used_fields_;
+    used_fields_ += n;
+    if (fields_.size() < used_fields_) fields_.resize(used_fields_);
+    for (std::size_t f = base; f < used_fields_; ++f) fields_[f].state = absent_key;
+    return base;
   }
 
   void unclean(std::uint32_t field) {
@@ -314,6 +434,7 @@ class Converter : public ConverterBase {
   }
 
   std::vector<FieldSlot>& fields_;
+  std::size_t used_fields_ = 0;  // fields_[0, used_fields_) belong to records being read
   const GuardIndex& guards_ = exe_.guards();
 };
 

@@ -10,6 +10,7 @@
 #include "runtime/date.hpp"
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
+#include "runtime/facts_convert.hpp"
 #include "runtime/facts_json.hpp"
 
 using namespace precept::runtime;
@@ -752,4 +753,109 @@ TEST_CASE("truncated and corrupted documents never crash the loader", "[facts]")
     }
   }
   CHECK(loaded > 0);
+}
+
+TEST_CASE("key comparison looks at every byte of keys of every length", "[facts]") {
+  // same_key compares short keys word by word: every length class, and a
+  // difference at every position, must be seen.
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string name;
+    for (std::size_t i = 0; i < n; ++i) name += static_cast<char>('a' + i % 26);
+    INFO("length " << n);
+    CHECK(detail::same_key(std::string(name), name.data(), static_cast<std::uint32_t>(n)));
+    CHECK_FALSE(detail::same_key(name + "x", name.data(), static_cast<std::uint32_t>(n)));
+    if (n > 0) {
+      CHECK_FALSE(
+          detail::same_key(name.substr(0, n - 1), name.data(), static_cast<std::uint32_t>(n)));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string key = name;
+      key[i] = 'Z';
+      INFO("differing at " << i);
+      CHECK_FALSE(detail::same_key(key, name.data(), static_cast<std::uint32_t>(n)));
+    }
+  }
+}
+
+TEST_CASE("a loader that remembers key order reads every order alike", "[facts]") {
+  // One loader remembers, per record type, the keys of the last object; the
+  // documents below change the order, replace read keys by unread, unknown
+  // and near-miss keys at the same positions, repeat keys, and pass the 64
+  // remembered positions. Each must load as a fresh loader and nlohmann load it.
+  std::string many_keys = R"({"workload": {"name": "w", "scope": 1, "flags": true,
+      "placed_on_market": "2026-01-01")";
+  for (int i = 0; i < 70; ++i)
+    many_keys += ", \"k" + std::to_string(i) + "\": " + std::to_string(i);
+  many_keys += R"(, "tags": ["late"]}, "count": 2})";
+  std::string repeated_late = many_keys;
+  repeated_late.insert(repeated_late.size() - 1, R"(, "count": 3)");
+  const std::string documents[] = {
+      std::string(valid_document),
+      R"({"count": 1, "regions": [], "legacy": 1, "ids": [2], "data": [{"tags": ["x"],
+          "classification": "public", "name": "n"}, {"name": "m", "classification": "internal"}],
+          "workload": {"tags": [], "flags": false, "scope": 3, "name": "v",
+          "placed_on_market": "2025-01-01"}})",
+      R"({"counts": 1, "regions": [], "legac": 1, "IDS": [2], "data": [{"tag": ["x"],
+          "classification": "publicx", "nam": "n"}, {"name": "m", "name": "o"}],
+          "workload": {"tags": [], "flags": false, "scope": 3, "name": "v"}, "count": 4})",
+      R"({"count": 1, "count": 2, "data": [{"name": "a", "classification": "public"},
+          {"classification": "public", "name": "b", "name": "c"}]})",
+      R"({"legacy": "x", "note": "n", "kinds": [1], "ids": [], "count": 5, "regions": ["r"],
+          "model": {"parent": {"notes": "p", "flops": 2}, "general_purpose": true, "flops": 1,
+          "label": "l"}, "data": [], "workload": {"name": "w", "scope": 2, "flags": true,
+          "placed_on_market": "2026-01-01"}})",
+      many_keys,
+      repeated_late,
+      std::string(wrong_document),
+      std::string(valid_document),
+  };
+  auto exe = test_exe();
+  FactLoader remembering{exe};
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : documents) {
+      INFO(text);
+      Facts facts;
+      std::string error;
+      REQUIRE(remembering.load(text, facts, error));
+      Facts fresh;
+      load(text, fresh);
+      same_facts(facts, fresh);
+      bool repeated = false;
+      for (const InputError& e : facts.errors) repeated |= e.message.rfind("duplicate key", 0) == 0;
+      if (repeated) continue;  // nlohmann keeps one of the copies
+      Facts from_json;
+      REQUIRE(load_facts(*exe, nlohmann::json::parse(text), from_json, error));
+      same_facts(facts, from_json);
+    }
+  }
+  Facts facts;
+  load(repeated_late, facts);
+  CHECK(errors(facts) == std::vector<std::string>{"count: duplicate key `count`"});
+  load(many_keys, facts);
+  CHECK(strings(slot(slot(facts.root, "workload"), "tags")) == std::vector<std::string>{"late"});
+}
+
+TEST_CASE("integers beyond 64 bits read as numbers, and strings keep their digits", "[facts]") {
+  // The loader appends `.0` to such integers outside strings; quotes after
+  // escaped backslashes end a string, escaped quotes do not.
+  const std::string text = R"({"note": "a\"12345678901234567890123\\", "legacy": 1,
+      "model": {"flops": 320000000000000000000, "general_purpose": true,
+                "notes": "\\\"99999999999999999999999"},
+      "regions": ["\\", "123456789012345678901234567890"], "count": -4,
+      "extra": [-92233720368547758080, 18446744073709551616]})";
+  Facts facts;
+  load(text, facts);
+  CHECK(facts.errors.empty());
+  CHECK(slot(facts.root, "note").str() == "a\"12345678901234567890123\\");
+  const Value& model = slot(facts.root, "model");
+  CHECK(slot(model, "flops").tag == Tag::number);
+  CHECK(slot(model, "flops").d == 3.2e20);
+  CHECK(slot(model, "notes").str() == "\\\"99999999999999999999999");
+  CHECK(strings(slot(facts.root, "regions")) ==
+        std::vector<std::string>{"\\", "123456789012345678901234567890"});
+  CHECK(slot(facts.root, "count").i == -4);
+  Facts from_json;
+  std::string error;
+  REQUIRE(load_facts(*test_exe(), nlohmann::json::parse(text), from_json, error));
+  same_facts(facts, from_json);
 }
