@@ -190,19 +190,7 @@ Value FactTestIndex::read(const Facts& facts, const std::vector<std::uint32_t>& 
 void FactTestIndex::mark_order(const Group& g, const Value& x,
                                std::vector<std::uint64_t>& bits) const {
   auto holds = [&](const Threshold& t) {
-    int o = compare_numbers(x, t.constant);
-    switch (g.op) {
-      case Op::lt:
-        return o < 0;
-      case Op::le:
-        return o <= 0;
-      case Op::gt:
-        return o > 0;
-      case Op::ge:
-        return o >= 0;
-      default:
-        return o == 0;
-    }
+    return comparison_holds(g.op, compare_numbers(x, t.constant));
   };
   for (const std::vector<Threshold>* list : {&g.integers, &g.numbers}) {
     // Sorted by constant, the thresholds that hold are a prefix (gt, ge), a

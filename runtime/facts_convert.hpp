@@ -34,6 +34,7 @@
 
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
+#include "runtime/hash.hpp"
 
 namespace precept::runtime::detail {
 
@@ -102,25 +103,17 @@ inline bool same_key(std::string_view key, const char* name, std::uint32_t size)
   const std::size_t n = key.size();
   if (n != size) return false;
   const char* k = key.data();
-  auto load64 = [](const char* at) {
-    std::uint64_t v;
-    std::memcpy(&v, at, 8);
-    return v;
-  };
-  auto load32 = [](const char* at) {
-    std::uint32_t v;
-    std::memcpy(&v, at, 4);
-    return v;
-  };
   if (n >= 8) {
     // The last eight bytes, then whole words from the start up to them.
-    if (load64(k + n - 8) != load64(name + n - 8)) return false;
+    if (load_u64(k + n - 8) != load_u64(name + n - 8)) return false;
     for (std::size_t i = 0; i + 8 < n; i += 8) {
-      if (load64(k + i) != load64(name + i)) return false;
+      if (load_u64(k + i) != load_u64(name + i)) return false;
     }
     return true;
   }
-  if (n >= 4) return load32(k) == load32(name) && load32(k + n - 4) == load32(name + n - 4);
+  if (n >= 4) {
+    return load_u32(k) == load_u32(name) && load_u32(k + n - 4) == load_u32(name + n - 4);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     if (k[i] != name[i]) return false;
   }

@@ -1,5 +1,5 @@
 // The hash of byte strings shared by the fact loader's name tables and the
-// constant sets' membership lookup.
+// constant sets' membership lookup, and the word loads it is made of.
 #pragma once
 
 #include <bit>
@@ -8,6 +8,18 @@
 #include <string_view>
 
 namespace precept::runtime {
+
+// The 8 or 4 bytes at `at` as one word (any alignment, native byte order).
+inline std::uint64_t load_u64(const char* at) {
+  std::uint64_t v;
+  std::memcpy(&v, at, 8);
+  return v;
+}
+inline std::uint32_t load_u32(const char* at) {
+  std::uint32_t v;
+  std::memcpy(&v, at, 4);
+  return v;
+}
 
 // A 64-bit finaliser: spreads every input bit over the result.
 inline std::uint64_t mix_bits(std::uint64_t h) {
@@ -24,26 +36,16 @@ inline std::uint64_t mix_bits(std::uint64_t h) {
 inline std::uint64_t hash_bytes(std::string_view text) {
   const char* p = text.data();
   const std::size_t n = text.size();
-  auto load64 = [](const char* at) {
-    std::uint64_t v;
-    std::memcpy(&v, at, 8);
-    return v;
-  };
-  auto load32 = [](const char* at) {
-    std::uint32_t v;
-    std::memcpy(&v, at, 4);
-    return std::uint64_t{v};
-  };
   std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
   std::uint64_t a = 0, b = 0;
   if (n >= 8) {
     std::size_t i = 0;
-    for (; i + 16 < n; i += 8) h = std::rotl((h ^ load64(p + i)) * 0x9fb21c651e98df25ULL, 29);
-    a = load64(p + i);
-    b = load64(p + n - 8);
+    for (; i + 16 < n; i += 8) h = std::rotl((h ^ load_u64(p + i)) * 0x9fb21c651e98df25ULL, 29);
+    a = load_u64(p + i);
+    b = load_u64(p + n - 8);
   } else if (n >= 4) {
-    a = load32(p);
-    b = load32(p + n - 4);
+    a = load_u32(p);
+    b = load_u32(p + n - 4);
   } else if (n > 0) {
     a = (std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
         (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |

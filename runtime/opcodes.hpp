@@ -90,4 +90,23 @@ inline int pops(const Instr& instr) {
 }
 inline int pushes(const Instr& instr) { return op_info(instr.op).pushes; }
 
+// Whether comparison `op` holds of two values that order as `order` (-1, 0
+// or 1).
+inline bool comparison_holds(Op op, int order) {
+  switch (op) {
+    case Op::eq:
+      return order == 0;
+    case Op::ne:
+      return order != 0;
+    case Op::lt:
+      return order < 0;
+    case Op::le:
+      return order <= 0;
+    case Op::gt:
+      return order > 0;
+    default:
+      return order >= 0;
+  }
+}
+
 }  // namespace precept::runtime

@@ -491,17 +491,7 @@ struct Vm::State {
   // lt, le, gt, ge as order() decides them.
   template <class T>
   static bool holds(Op op, T x, T y) {
-    int o = x < y ? -1 : (y < x ? 1 : 0);
-    switch (op) {
-      case Op::lt:
-        return o < 0;
-      case Op::le:
-        return o <= 0;
-      case Op::gt:
-        return o > 0;
-      default:
-        return o >= 0;
-    }
+    return comparison_holds(op, x < y ? -1 : (y < x ? 1 : 0));
   }
 
   // x in a constant collection of 8 or more strings: one probe.
@@ -945,17 +935,7 @@ struct Vm::State {
         break;
     }
     if (a.tag == Tag::none || b.tag == Tag::none) return Value::boolean(false);
-    int o = order(a, b);
-    switch (op) {
-      case Op::lt:
-        return Value::boolean(o < 0);
-      case Op::le:
-        return Value::boolean(o <= 0);
-      case Op::gt:
-        return Value::boolean(o > 0);
-      default:
-        return Value::boolean(o >= 0);
-    }
+    return Value::boolean(comparison_holds(op, order(a, b)));
   }
 
   // a intersects b (any) or a within b (all), in Kleene logic.
