@@ -199,10 +199,22 @@ std::optional<ConstValue> Folder::fold(const Expr* e, int depth) {
       return v;
     }
     if (e->ref.kind == RefKind::constant && e->ref.decl != nullptr) {
-      if (consts != nullptr) {
-        if (auto it = consts->find(e->ref.decl); it != consts->end()) return it->second;
+      std::optional<ConstValue> v;
+      const auto* cached = consts != nullptr && consts->count(e->ref.decl) != 0
+                               ? &consts->at(e->ref.decl)
+                               : nullptr;
+      if (cached != nullptr) {
+        v = *cached;
+      } else if (auto* c = e->ref.decl->as<ConstDecl>()) {
+        v = fold(c->value.get(), depth + 1);
       }
-      if (auto* c = e->ref.decl->as<ConstDecl>()) return fold(c->value.get(), depth + 1);
+      // A const of type number holds a number even when its value is
+      // written as an int (`C: number = 1 - 1`), so `-C` is -0.0.
+      const Type* t = strip_optional(e->type);
+      if (v && v->kind == K::integer && t != nullptr && t->kind == TypeKind::number) {
+        v = number(static_cast<double>(v->integer));
+      }
+      return v;
     }
     return std::nullopt;
   }

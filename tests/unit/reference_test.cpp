@@ -369,6 +369,16 @@ const Reproduction reproductions[] = {
      "output constant: int = len({-0.0, 0.0})\n"
      "output loaded: int = len(xs)\n",
      R"({"xs": [0.0, -0.0]})", "outputs", R"({"known.zero.constant":1,"known.zero.loaded":1})"},
+    // 10. (fuzz_diff) A const declared `number` is a number even when its
+    //    value is written as an int: `-C` of `C: number = 1 - 1` is -0.0.
+    //    The compiler folded it as the int 0, negated that, and only then
+    //    made it a number: 0.0.
+    {"number-const-written-as-int",
+     "package known.negzero\n"
+     "facts { f: bool = true }\n"
+     "const C: number = 1 - 1\n"
+     "output text: string = \"${-C}\"\n",
+     "{}", "outputs", R"({"known.negzero.text":"-0"})"},
 };
 
 json without_messages(json value) {
