@@ -200,9 +200,8 @@ std::optional<ConstValue> Folder::fold(const Expr* e, int depth) {
     }
     if (e->ref.kind == RefKind::constant && e->ref.decl != nullptr) {
       std::optional<ConstValue> v;
-      const auto* cached = consts != nullptr && consts->count(e->ref.decl) != 0
-                               ? &consts->at(e->ref.decl)
-                               : nullptr;
+      const auto* cached =
+          consts != nullptr && consts->count(e->ref.decl) != 0 ? &consts->at(e->ref.decl) : nullptr;
       if (cached != nullptr) {
         v = *cached;
       } else if (auto* c = e->ref.decl->as<ConstDecl>()) {

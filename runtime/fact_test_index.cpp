@@ -201,9 +201,8 @@ void FactTestIndex::mark_order(const Group& g, const Value& x,
     } else if (g.op == Op::lt || g.op == Op::le) {
       first = std::partition_point(first, last, [&](const Threshold& t) { return !holds(t); });
     } else {
-      first = std::partition_point(first, last, [&](const Threshold& t) {
-        return compare_numbers(t.constant, x) < 0;
-      });
+      first = std::partition_point(
+          first, last, [&](const Threshold& t) { return compare_numbers(t.constant, x) < 0; });
       last = std::partition_point(first, last, holds);
     }
     for (auto it = first; it != last; ++it) set_bit(bits, 0, it->rule);

@@ -43,9 +43,7 @@ class FactTestIndex {
 
   // Whether rule `rule` is indexed here (its bit is set by mark, not by
   // anyone else).
-  bool indexes(std::uint32_t rule) const {
-    return rule < indexed_.size() && indexed_[rule] != 0;
-  }
+  bool indexes(std::uint32_t rule) const { return rule < indexed_.size() && indexed_[rule] != 0; }
   // Sets in `bits` the indexed rules whose opening test is not false.
   void mark(const Facts& facts, std::vector<std::uint64_t>& bits) const;
 

@@ -56,8 +56,8 @@ bool plain_ascii(const char* p) {
   std::memcpy(&x, p, 8);
   auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
   const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;  // 0x00..0x1F
-  const std::uint64_t special = (x & highs)                     // 0x80..0xFF
-                                | has_zero(x ^ (ones * 0x7F))  // DEL
+  const std::uint64_t special = (x & highs)                          // 0x80..0xFF
+                                | has_zero(x ^ (ones * 0x7F))        // DEL
                                 | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
   return (below_space | special) == 0;
 }

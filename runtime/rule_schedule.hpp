@@ -69,11 +69,11 @@ class RuleSchedule {
   const GuardIndex* guards_ = nullptr;
   std::uint32_t rule_count_ = 0;
   FactTestIndex tests_;
-  std::vector<std::uint64_t> unguarded_;             // bits: rules no index covers
-  std::vector<Span> by_guard_;                       // per guard: rules it is the key of
-  std::vector<Span> by_field_;                       // per field: rules whose key reads it
-  std::vector<std::uint32_t> rules_;                 // the spans' rules
-  std::vector<std::uint8_t> more_guards_;            // per rule: has guards besides its key
+  std::vector<std::uint64_t> unguarded_;   // bits: rules no index covers
+  std::vector<Span> by_guard_;             // per guard: rules it is the key of
+  std::vector<Span> by_field_;             // per field: rules whose key reads it
+  std::vector<std::uint32_t> rules_;       // the spans' rules
+  std::vector<std::uint8_t> more_guards_;  // per rule: has guards besides its key
   std::vector<const std::vector<std::uint32_t>*> rule_guards_;  // per rule: RuleDesc::guards
 };
 
