@@ -200,10 +200,9 @@ std::optional<ConstValue> Folder::fold(const Expr* e, int depth) {
     }
     if (e->ref.kind == RefKind::constant && e->ref.decl != nullptr) {
       std::optional<ConstValue> v;
-      const auto* cached =
-          consts != nullptr && consts->count(e->ref.decl) != 0 ? &consts->at(e->ref.decl) : nullptr;
-      if (cached != nullptr) {
-        v = *cached;
+      auto cached = consts != nullptr ? consts->find(e->ref.decl) : ConstCache::const_iterator{};
+      if (consts != nullptr && cached != consts->end()) {
+        v = cached->second;
       } else if (auto* c = e->ref.decl->as<ConstDecl>()) {
         v = fold(c->value.get(), depth + 1);
       }

@@ -1786,8 +1786,12 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   }
   ++s.regex_epoch;
   s.output_values.assign(image.outputs.size(), Value::unknown());
-  out.rule_counts.assign(image.rules.size(), RuleCounts{});
+  // Rule indexing: a rule the facts leave no way to fire is not run, and
+  // counts as not fired; a rule that runs starts from zero (run_rule). One
+  // pass over the counts: at 2000 rules a second one is a tenth of a decision.
+  out.rule_counts.assign(image.rules.size(), RuleCounts{0, 1, 0});
   if (facts.root.tag != Tag::record || facts.root.record == nullptr) {
+    std::fill(out.rule_counts.begin(), out.rule_counts.end(), RuleCounts{});
     ErrorEntry e;
     e.kind = ErrorEntry::Kind::input;
     e.message = "no facts were loaded";
@@ -1808,12 +1812,11 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   bool out_of_fuel = false;
   bool too_many_entries = false;
   std::uint32_t fuel_stop = 0;
+  bool rules_started = false;
   s.metered = true;
   try {
     for (const OutputDesc& o : image.outputs) s.run(o.function, false);
-    // Rule indexing: a rule the facts leave no way to fire is not run, and
-    // counts as not fired.
-    std::fill(out.rule_counts.begin(), out.rule_counts.end(), RuleCounts{0, 1, 0});
+    rules_started = true;
     s.rule = 0;
     auto run_rule = [&](std::uint32_t r) {
       out.rule_counts[r] = RuleCounts{};
@@ -1830,7 +1833,9 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
     too_many_entries = stop.entries;
     fuel_stop = stop.pc;
     // Rules after the one that ran out were not reached: no counts.
-    for (std::size_t r = s.rule + 1; r < out.rule_counts.size(); ++r) out.rule_counts[r] = {};
+    const std::size_t reached = rules_started ? std::size_t{s.rule} + 1 : 0;
+    std::fill(out.rule_counts.begin() + static_cast<std::ptrdiff_t>(reached), out.rule_counts.end(),
+              RuleCounts{});
   }
   s.metered = false;  // what follows is bounded by the program and the decision so far
 
