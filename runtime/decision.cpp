@@ -143,6 +143,22 @@ class JsonWriter {
     out_ += pretty_ ? ": " : ":";
     after_key_ = true;
   }
+  // A key written in this file: plain ASCII, so it needs no escaping.
+  template <std::size_t N>
+  void key(const char (&name)[N]) {
+    element_separator();
+    out_ += '"';
+    out_.append(name, N - 1);
+    out_ += pretty_ ? "\": " : "\":";
+    after_key_ = true;
+  }
+  // Members of the open object that are compact JSON already
+  // (`"severity":"high","cite":[...]`); compact form only.
+  void members(std::string_view json) {
+    assert(!pretty_);
+    element_separator();
+    out_ += json;
+  }
 
   void string(std::string_view s) {
     value_prefix();
@@ -237,6 +253,45 @@ const OutputDesc& output_of(const Image& image, const OutputEntry& entry) {
 
 // ---------------------------------------------------------------- JSON ---
 
+// What an entry takes from its rule: written here, or copied from a
+// CompactJson's cache (compact form only) where it was written once.
+class RuleTexts {
+ public:
+  explicit RuleTexts(std::vector<detail::RuleJson>* cache) : cache_(cache) {}
+
+  const detail::RuleJson* cached(const Image& image, std::uint32_t index) {
+    if (cache_ == nullptr) return nullptr;
+    if (cache_->size() != image.rules.size()) cache_->resize(image.rules.size());
+    detail::RuleJson& r = (*cache_)[index];
+    if (!r.ready) {
+      const RuleDesc& rule = image.rules[index];
+      append_json_string(r.id, rule.id);
+      if (!rule.title.empty()) append_json_string(r.title, rule.title);
+      std::string tail;
+      JsonWriter w(tail, false);
+      w.begin_object();
+      write_rule_members(w, rule);
+      w.end_object();
+      r.tail = tail.substr(1, tail.size() - 2);  // without the braces
+      r.ready = true;
+    }
+    return &r;
+  }
+
+  // The `severity` and `cite` members of an entry.
+  static void write_rule_members(JsonWriter& w, const RuleDesc& rule) {
+    w.key("severity");
+    w.string(to_string(rule.severity));
+    w.key("cite");
+    w.begin_array();
+    for (const std::string& s : rule.cites) w.string(s);
+    w.end_array();
+  }
+
+ private:
+  std::vector<detail::RuleJson>* cache_;
+};
+
 void write_strings(JsonWriter& w, const std::vector<std::string>& strings) {
   w.begin_array();
   for (const std::string& s : strings) w.string(s);
@@ -245,12 +300,13 @@ void write_strings(JsonWriter& w, const std::vector<std::string>& strings) {
 
 // The keys every entry ends with: severity, cite, bindings and, with
 // explanations, because.
-void write_entry_tail(JsonWriter& w, const RuleDesc& rule, const EffectEntry& entry,
-                      bool explained) {
-  w.key("severity");
-  w.string(to_string(rule.severity));
-  w.key("cite");
-  write_strings(w, rule.cites);
+void write_entry_tail(JsonWriter& w, const RuleDesc& rule, const detail::RuleJson* cached,
+                      const EffectEntry& entry, bool explained) {
+  if (cached != nullptr) {
+    w.members(cached->tail);
+  } else {
+    RuleTexts::write_rule_members(w, rule);
+  }
   w.key("bindings");
   w.begin_object();
   for (const BindingEntry& b : entry.bindings) {
@@ -277,38 +333,53 @@ void write_entry_tail(JsonWriter& w, const RuleDesc& rule, const EffectEntry& en
   }
 }
 
-void write_entries(JsonWriter& w, std::string_view key, const std::vector<EffectEntry>& entries,
-                   const Image& image, bool explained) {
+template <std::size_t N>
+void write_entries(JsonWriter& w, const char (&key)[N], const std::vector<EffectEntry>& entries,
+                   const Image& image, bool explained, RuleTexts& texts) {
   w.key(key);
   w.begin_array();
   for (const EffectEntry& entry : entries) {
     const RuleDesc& rule = rule_of(image, entry);
+    const detail::RuleJson* cached = texts.cached(image, entry.rule);
     w.begin_object();
     w.key("rule");
-    w.string(rule.id);
+    if (cached != nullptr) {
+      w.raw(cached->id);
+    } else {
+      w.string(rule.id);
+    }
     if (!rule.title.empty()) {
       w.key("title");
-      w.string(rule.title);
+      if (cached != nullptr) {
+        w.raw(cached->title);
+      } else {
+        w.string(rule.title);
+      }
     }
     w.key("message");
     w.string(entry.message);
-    write_entry_tail(w, rule, entry, explained);
+    write_entry_tail(w, rule, cached, entry, explained);
     w.end_object();
   }
   w.end_array();
 }
 
 void write_obligations(JsonWriter& w, const std::vector<EffectEntry>& entries, const Image& image,
-                       bool explained) {
+                       bool explained, RuleTexts& texts) {
   w.key("obligations");
   w.begin_array();
   for (const EffectEntry& entry : entries) {
     const RuleDesc& rule = rule_of(image, entry);
+    const detail::RuleJson* cached = texts.cached(image, entry.rule);
     w.begin_object();
     w.key("id");
     w.string(effect_of(image, entry).obligation);
     w.key("rule");
-    w.string(rule.id);
+    if (cached != nullptr) {
+      w.raw(cached->id);
+    } else {
+      w.string(rule.id);
+    }
     if (entry.has_message) {
       w.key("message");
       w.string(entry.message);
@@ -320,7 +391,7 @@ void write_obligations(JsonWriter& w, const std::vector<EffectEntry>& entries, c
       w.raw(value);
     }
     w.end_object();
-    write_entry_tail(w, rule, entry, explained);
+    write_entry_tail(w, rule, cached, entry, explained);
     w.end_object();
   }
   w.end_array();
@@ -389,7 +460,27 @@ std::string to_json(const Decision& decision, const Image& image, bool pretty) {
   return out;
 }
 
+namespace {
+void write_json(const Decision& decision, const Image& image, std::string& out, bool pretty,
+                std::vector<detail::RuleJson>* cache);
+}  // namespace
+
 void append_json(const Decision& decision, const Image& image, std::string& out, bool pretty) {
+  write_json(decision, image, out, pretty, nullptr);
+}
+
+CompactJson::CompactJson(const Image& image) : image_(image) {}
+CompactJson::~CompactJson() = default;
+
+void CompactJson::append(const Decision& decision, std::string& out) {
+  write_json(decision, image_, out, false, &rules_);
+}
+
+namespace {
+
+void write_json(const Decision& decision, const Image& image, std::string& out, bool pretty,
+                std::vector<detail::RuleJson>* cache) {
+  RuleTexts texts(cache);
   JsonWriter w(out, pretty);
   w.begin_object();
   w.key("outcome");
@@ -409,10 +500,10 @@ void append_json(const Decision& decision, const Image& image, std::string& out,
   }
   w.end_object();
 
-  write_entries(w, "violations", decision.violations, image, decision.explained);
-  write_entries(w, "reviews", decision.reviews, image, decision.explained);
-  write_entries(w, "warnings", decision.warnings, image, decision.explained);
-  write_obligations(w, decision.obligations, image, decision.explained);
+  write_entries(w, "violations", decision.violations, image, decision.explained, texts);
+  write_entries(w, "reviews", decision.reviews, image, decision.explained, texts);
+  write_entries(w, "warnings", decision.warnings, image, decision.explained, texts);
+  write_obligations(w, decision.obligations, image, decision.explained, texts);
 
   w.key("missing");
   w.begin_array();
@@ -448,6 +539,8 @@ void append_json(const Decision& decision, const Image& image, std::string& out,
 
   w.end_object();
 }
+
+}  // namespace
 
 std::string to_text(const Decision& decision, const Image& image) {
   std::string out = "outcome: ";

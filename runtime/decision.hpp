@@ -107,6 +107,35 @@ std::string to_json(const Decision& decision, const Image& image, bool pretty = 
 // the next).
 void append_json(const Decision& decision, const Image& image, std::string& out,
                  bool pretty = false);
+namespace detail {
+// What a decision entry takes from its rule, as compact JSON: its id and
+// title as JSON strings, and its `"severity":...,"cite":[...]` members.
+struct RuleJson {
+  bool ready = false;
+  std::string id;
+  std::string title;  // empty when the rule has none
+  std::string tail;
+};
+}  // namespace detail
+
+// The compact JSON of many decisions made with one image (`rulec eval
+// --batch`): the bytes of append_json(decision, image, out), with each
+// rule's id, title, severity and citations escaped the first time an entry
+// of the rule is written and copied after. Not shared between threads: its
+// cache fills as it writes.
+class CompactJson {
+ public:
+  explicit CompactJson(const Image& image);
+  ~CompactJson();
+  CompactJson(const CompactJson&) = delete;
+  CompactJson& operator=(const CompactJson&) = delete;
+  void append(const Decision& decision, std::string& out);
+
+ private:
+  const Image& image_;
+  std::vector<detail::RuleJson> rules_;  // by rule index
+};
+
 // For people: the outcome first, then each violation, review, warning and
 // obligation with its citation and message, outputs, missing facts, errors.
 std::string to_text(const Decision& decision, const Image& image);

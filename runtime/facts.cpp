@@ -876,14 +876,14 @@ bool widen_big_integers(std::string_view text, std::string& out) {
     if (c < '0' || c > '9') continue;
     std::size_t end = i;
     while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    const bool integer = end == text.size() || (text[end] != '.' && text[end] != 'e' &&
-                                                text[end] != 'E');
+    const bool integer =
+        end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E');
     // What simdjson accepts: up to UINT64_MAX, and down to INT64_MIN.
     const bool negative = i > 0 && text[i - 1] == '-';
     const std::string_view digits = text.substr(i, end - i);
     const std::string_view largest = negative ? "9223372036854775808" : "18446744073709551615";
-    const bool too_big = digits.size() > largest.size() ||
-                         (digits.size() == largest.size() && digits > largest);
+    const bool too_big =
+        digits.size() > largest.size() || (digits.size() == largest.size() && digits > largest);
     if (integer && too_big) {
       out.append(text.substr(copied, end - copied));
       out += ".0";
@@ -920,7 +920,10 @@ FactLoader::~FactLoader() = default;
 FactLoader::FactLoader(FactLoader&&) noexcept = default;
 FactLoader& FactLoader::operator=(FactLoader&&) noexcept = default;
 
-bool FactLoader::load(std::string_view json_text, Facts& out, std::string& error) {
+static_assert(FactLoader::text_padding >= simdjson::SIMDJSON_PADDING);
+
+bool FactLoader::load_text(std::string_view json_text, bool padded, Facts& out,
+                           std::string& error) {
   error.clear();
   try {
     out.clear();
@@ -943,9 +946,9 @@ bool FactLoader::load(std::string_view json_text, Facts& out, std::string& error
       im.allocated = true;
     }
     simdjson::dom::element document;
-    // parse() copies the text into the parser's own padded buffer, reused
-    // from one document to the next.
-    auto code = im.parser.parse(json_text.data(), json_text.size()).get(document);
+    // Unless the caller's text is padded, parse() copies it into the
+    // parser's own padded buffer, reused from one document to the next.
+    auto code = im.parser.parse(json_text.data(), json_text.size(), !padded).get(document);
     if (code == simdjson::NUMBER_ERROR && widen_big_integers(json_text, im.widened)) {
       code = im.parser.parse(im.widened.data(), im.widened.size()).get(document);
     }

@@ -88,11 +88,23 @@ class FactLoader {
   // or exceeds the limits (the message names the byte offset where it can).
   // Wrong values inside a well-formed document are not failures: they are
   // input errors in out.errors.
-  bool load(std::string_view json_text, Facts& out, std::string& error);
+  bool load(std::string_view json_text, Facts& out, std::string& error) {
+    return load_text(json_text, false, out, error);
+  }
+  // Bytes that must be readable after the text given to load_padded.
+  static constexpr std::size_t text_padding = 64;
+  // As load, for text followed by at least text_padding readable bytes of
+  // any value (the next line of a block, say): the parser reads it where it
+  // is instead of copying it into a padded buffer first.
+  bool load_padded(std::string_view json_text, Facts& out, std::string& error) {
+    return load_text(json_text, true, out, error);
+  }
 
   const Executable& executable() const { return *exe_; }
 
  private:
+  bool load_text(std::string_view json_text, bool padded, Facts& out, std::string& error);
+
   struct Impl;
   std::shared_ptr<const Executable> exe_;
   std::unique_ptr<Impl> impl_;

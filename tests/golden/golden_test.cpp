@@ -6,8 +6,8 @@
 //
 // Each case is also decided through a written and re-read bundle, through
 // the nlohmann loader, and twice in a row: all must give the same bytes.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -95,6 +95,34 @@ std::string decide(const std::shared_ptr<const runtime::Executable>& exe, const 
   return runtime::to_json(decision, exe->image(), true);
 }
 
+// `rulec eval --batch` writes with CompactJson, which escapes each rule's
+// texts once and copies them after, and parses each line in place in its
+// block (FactLoader::load_padded): the same bytes as to_json's compact form,
+// and again from the filled cache.
+void check_batch_path(const std::shared_ptr<const runtime::Executable>& exe,
+                      const std::string& text, const runtime::EvalOptions& options) {
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  std::string error;
+  // The next line's bytes, not spaces, after the document: load_padded
+  // must read none of them.
+  std::string block = text + "{\"next\": [1, 2, 3]}" + std::string(80, '[');
+  REQUIRE(loader.load_padded(std::string_view(block).substr(0, text.size()), facts, error));
+  runtime::Vm vm(exe);
+  runtime::Decision decision;
+  vm.evaluate(facts, options, decision);
+  const std::string expected = runtime::to_json(decision, exe->image(), false);
+  runtime::CompactJson writer(exe->image());
+  for (int round = 0; round < 2; ++round) {
+    std::string out = "prefix";
+    writer.append(decision, out);
+    CHECK(out == "prefix" + expected);
+  }
+  REQUIRE(loader.load(text, facts, error));
+  vm.evaluate(facts, options, decision);
+  CHECK(runtime::to_json(decision, exe->image(), false) == expected);
+}
+
 // The VM's speed-ups change no decision: without fused instructions and
 // without rule indexing the bytes are the same, and so, fused or not, is
 // every decision cut short by the fuel, to the instruction it stopped at.
@@ -117,9 +145,9 @@ void check_tunings(const std::shared_ptr<const runtime::Executable>& exe, const 
   // Where each stopped and what it had decided by then.
   auto stop = [&](runtime::Vm& vm) {
     vm.evaluate(facts, options, decision);
-    std::string summary = fmt::format("{} entries {} {} {} {}", runtime::to_string(decision.outcome),
-                                      decision.violations.size(), decision.reviews.size(),
-                                      decision.warnings.size(), decision.obligations.size());
+    std::string summary = fmt::format(
+        "{} entries {} {} {} {}", runtime::to_string(decision.outcome), decision.violations.size(),
+        decision.reviews.size(), decision.warnings.size(), decision.obligations.size());
     for (const runtime::ErrorEntry& e : decision.errors) summary += "\n" + e.at + " " + e.message;
     return summary;
   };
@@ -184,6 +212,7 @@ TEST_CASE("golden decisions", "[golden]") {
         CHECK(decide(exe, text, options) + "\n" == actual);
         check_tunings(exe, text, options, actual, sweep_fuel);
         sweep_fuel = false;
+        check_batch_path(exe, text, options);
         CHECK(decide(from_bundle, text, options) + "\n" == actual);
         // nlohmann keeps one copy of a repeated key, so a document with one
         // cannot decide the same through it (the text loader reports it).

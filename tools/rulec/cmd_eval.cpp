@@ -49,9 +49,10 @@ bool gate_fails(const std::string& fail_on, runtime::Outcome outcome) {
 // One worker's reusable state: a loader, a VM and buffers.
 struct Worker {
   Worker(const std::shared_ptr<const runtime::Executable>& exe, const runtime::FactLimits& limits)
-      : loader(exe, limits), vm(exe) {}
+      : loader(exe, limits), vm(exe), json(exe->image()) {}
   runtime::FactLoader loader;
   runtime::Vm vm;
+  runtime::CompactJson json;
   runtime::Facts facts;
   runtime::Decision decision;
 };
@@ -83,10 +84,17 @@ int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Execut
 // buffer, so the output is the jobs' buffers in order, written as they are.
 struct Block {
   explicit Block(unsigned jobs) : output(jobs) {}
-  std::vector<std::string> lines;  // reused from one block to the next
+  // The lines one after another in one buffer (reused from one block to the
+  // next) with the loader's padding after the last, so each is parsed where
+  // it is: `text` holds where each starts and its size.
+  std::string buffer;
+  std::vector<std::pair<std::size_t, std::size_t>> text;
   std::vector<std::size_t> numbers;
   std::vector<char> too_long;
   std::size_t count = 0;
+  std::string_view line(std::size_t k) const {
+    return {buffer.data() + text[k].first, text[k].second};
+  }
   std::vector<std::string> output;  // per job
   std::vector<char> failed;         // per job: a line was not a facts document
   std::vector<char> gate;           // per job: a decision fails --fail-on
@@ -116,23 +124,26 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   constexpr std::size_t block_bytes = std::size_t{32} << 20;
   const unsigned jobs = std::max(1u, args.jobs);
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned j = 0; j < jobs; ++j) workers.push_back(std::make_unique<Worker>(exe, limits.facts));
+  for (unsigned j = 0; j < jobs; ++j)
+    workers.push_back(std::make_unique<Worker>(exe, limits.facts));
 
   auto read_block = [&](Block& b) {
     b.count = 0;
-    std::size_t bytes = 0;
+    b.buffer.clear();
     bool long_line = false;
-    while (b.count < block_lines && bytes < block_bytes) {
-      if (b.count == b.lines.size()) {
-        b.lines.emplace_back();
+    while (b.count < block_lines && b.buffer.size() < block_bytes) {
+      if (b.count == b.text.size()) {
+        b.text.emplace_back();
         b.numbers.push_back(0);
         b.too_long.push_back(0);
       }
-      if (!reader.next(b.lines[b.count], b.numbers[b.count], long_line)) break;
+      const std::size_t start = b.buffer.size();
+      if (!reader.append_next(b.buffer, b.numbers[b.count], long_line)) break;
+      b.text[b.count] = {start, b.buffer.size() - start};
       b.too_long[b.count] = long_line ? 1 : 0;
-      bytes += b.lines[b.count].size();
       ++b.count;
     }
+    b.buffer.append(runtime::FactLoader::text_padding, ' ');
   };
   auto decide = [&](Worker& worker, Block& b, unsigned job, std::size_t from, std::size_t to) {
     std::string& out = b.output[job];
@@ -146,9 +157,9 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
         if (b.too_long[k]) {
           problem = fmt::format("the facts document is larger than {} bytes, the limit",
                                 limits.facts.max_bytes);
-        } else if (worker.loader.load(b.lines[k], worker.facts, problem)) {
+        } else if (worker.loader.load_padded(b.line(k), worker.facts, problem)) {
           worker.vm.evaluate(worker.facts, options, worker.decision);
-          runtime::append_json(worker.decision, exe->image(), out);
+          worker.json.append(worker.decision, out);
           out.push_back('\n');
           b.gate[job] = b.gate[job] || gate_fails(args.fail_on, worker.decision.outcome);
           continue;
@@ -204,7 +215,8 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   if (previous != nullptr) write_block(*previous);
   std::fflush(stdout);
   if (reader.too_big()) {
-    fmt::print(stderr, "rulec: `{}` is longer than {} bytes, the limit for a batch; stopped there\n",
+    fmt::print(stderr,
+               "rulec: `{}` is longer than {} bytes, the limit for a batch; stopped there\n",
                args.batch, max_batch_bytes);
     return exit_usage;
   }

@@ -25,24 +25,27 @@ bool JsonLineReader::fill() {
   return true;
 }
 
-bool JsonLineReader::next(std::string& text, std::size_t& number, bool& too_long) {
+bool JsonLineReader::append_next(std::string& text, std::size_t& number, bool& too_long) {
+  const std::size_t from = text.size();
   for (;;) {
-    text.clear();
+    text.resize(from);
     too_long = false;
     bool started = false;
     bool ended = false;
+    std::size_t length = 0;  // of the line as read, carriage return included
     while (!ended) {
       if (pos_ == end_ && !fill()) break;
       started = true;
-      const char* from = buffer_.data() + pos_;
-      const void* newline = std::memchr(from, '\n', end_ - pos_);
-      std::size_t n = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - from)
+      const char* chunk = buffer_.data() + pos_;
+      const void* newline = std::memchr(chunk, '\n', end_ - pos_);
+      std::size_t n = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - chunk)
                               : end_ - pos_;
-      if (!too_long && text.size() + n > max_line_) {
+      if (!too_long && length + n > max_line_) {
         too_long = true;
-        text.clear();
+        text.resize(from);
       }
-      if (!too_long) text.append(from, n);
+      length += n;
+      if (!too_long) text.append(chunk, n);
       pos_ += n;
       if (newline != nullptr) {
         ++pos_;
@@ -51,8 +54,13 @@ bool JsonLineReader::next(std::string& text, std::size_t& number, bool& too_long
     }
     if (!started) return false;
     number = ++number_;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (too_long || text.find_first_not_of(" \t") != std::string::npos) return true;
+    if (too_long) return true;
+    std::string_view line(text.data() + from, text.size() - from);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) {
+      text.resize(from + line.size());
+      return true;
+    }
   }
 }
 

@@ -25,7 +25,13 @@ class JsonLineReader {
   // The next non-blank line into `text` (its buffer reused), with its
   // 1-based number; false at the end of the input. `too_long` is set, and
   // `text` empty, for a line over the limit.
-  bool next(std::string& text, std::size_t& number, bool& too_long);
+  bool next(std::string& text, std::size_t& number, bool& too_long) {
+    text.clear();
+    return append_next(text, number, too_long);
+  }
+  // The same, appended to `text` after what it holds (a block of lines in
+  // one buffer); on false or too_long nothing is appended.
+  bool append_next(std::string& text, std::size_t& number, bool& too_long);
   // A read error (not the end of the file) stopped the input.
   bool failed() const { return failed_; }
   bool too_big() const { return too_big_; }
