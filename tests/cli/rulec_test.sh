@@ -54,6 +54,20 @@ expect 0 "eval from sources" -- "$rulec" eval "$example" --facts "$deny_facts" -
 cp "$scratch/out" "$scratch/from_sources.json"
 expect 0 "eval from the bundle" -- "$rulec" eval -b "$scratch/a.rbc" --facts "$deny_facts" --explain --now 2026-12-04
 cmp -s "$scratch/out" "$scratch/from_sources.json" || { echo "FAIL: bundle and sources decide differently"; failures=$((failures + 1)); }
+# A program too large for the VM: `check` refuses it as `build` does, so a
+# clean check means the build succeeds.
+mkdir -p "$scratch/deep"
+python3 - "$scratch/deep/deep.rules" <<'PY'
+import sys
+items = ", ".join(["n"] * 1100)
+open(sys.argv[1], "w").write(
+    "package deep\nfacts { n: int }\n"
+    "rule r { cite \"c\" when n in [" + items + "] then deny \"x\" }\n")
+PY
+expect 1 "check refuses a program too large for the VM" -- "$rulec" check "$scratch/deep"
+contains "$scratch/err" 'more than the VM can hold' "check's too-large error"
+expect 2 "build refuses it too" -- "$rulec" build "$scratch/deep" -o "$scratch/deep.rbc"
+contains "$scratch/err" 'more than the VM can hold' "build's too-large error"
 expect 0 "disasm" -- "$rulec" disasm "$scratch/a.rbc"
 contains "$scratch/out" "function rule quickstart.data.consumer_app_confidential_data" "disasm lists rule functions"
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/compiler.hpp"
 #include "lang/frontend.hpp"
 #include "lang/render.hpp"
 #include "tools/rulec/command.hpp"
@@ -48,7 +49,10 @@ int run_check(const CheckArgs& args) {
   options.check.lints = !args.no_lints;
   options.limits = limits.parse;
   options.check.max_given_file_bytes = limits.facts.max_bytes;
-  lang::check_sources(sources, diags, options);
+  auto program = lang::check_sources(sources, diags, options);
+  // What `rulec build` would refuse is an error here too: a program too
+  // large for the VM is only found by compiling it.
+  if (program != nullptr && !diags.has_errors()) lang::compile(*program, sources, diags);
 
   if (args.format == "json") {
     fmt::print("{}", lang::render_json(diags, sources));
