@@ -4,6 +4,7 @@
 
 #include "runtime/hash.hpp"
 #include "runtime/verifier.hpp"
+#include "runtime/vm_program.hpp"
 
 namespace precept::runtime {
 
@@ -32,6 +33,15 @@ const StringLookup* build_lookup(Arena& arena, const Value* items, std::uint32_t
 }
 
 }  // namespace
+
+Executable::Executable() = default;
+Executable::~Executable() = default;
+
+const VmProgram& Executable::vm_program() const {
+  std::call_once(vm_program_made_,
+                 [this] { vm_program_ = std::make_unique<const VmProgram>(*this, VmTuning{}); });
+  return *vm_program_;
+}
 
 std::shared_ptr<const Executable> Executable::make(Image image, std::string& error) {
   error = verify(image);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "runtime/value.hpp"
 
 namespace precept::runtime {
+
+struct VmProgram;
 
 class Executable {
  public:
@@ -29,16 +32,23 @@ class Executable {
   const Value& constant(std::uint32_t index) const { return constants_[index]; }
   const Value* constants() const { return constants_.data(); }
   const GuardIndex& guards() const { return guards_; }
+  // What the VMs of this executable run from with the default tuning
+  // (vm_program.hpp): made by the first that asks, from any thread, and
+  // shared by all. It costs a bundle load nothing until a VM is made.
+  const VmProgram& vm_program() const;
 
+  ~Executable();
   Executable(const Executable&) = delete;
   Executable& operator=(const Executable&) = delete;
 
  private:
-  Executable() = default;
+  Executable();
   Image image_;
   Arena arena_;  // holds the constants' lists
   std::vector<Value> constants_;
   GuardIndex guards_;
+  mutable std::once_flag vm_program_made_;
+  mutable std::unique_ptr<const VmProgram> vm_program_;
 };
 
 }  // namespace precept::runtime

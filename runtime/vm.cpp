@@ -20,10 +20,9 @@
 #include <vector>
 
 #include "runtime/date.hpp"
-#include "runtime/fusion.hpp"
-#include "runtime/rule_schedule.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/json_text.hpp"
+#include "runtime/vm_program.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace precept::runtime {
@@ -44,65 +43,12 @@ enum class InstanceState : std::uint8_t { fired = 0, not_fired = 1, undetermined
 // keeps the top in a local.
 class ValueStack {
  public:
-  void allocate(std::size_t capacity) {
-    storage_ = std::make_unique<Value[]>(capacity);
-  }
+  void allocate(std::size_t capacity) { storage_ = std::make_unique<Value[]>(capacity); }
   Value* data() { return storage_.get(); }
 
  private:
   std::unique_ptr<Value[]> storage_;
 };
-
-// The deepest operand stack and the most locals any call chain starting at
-// a function needs: its own plus its deepest callee's (an upper bound, as
-// if every call were made at the caller's deepest point).
-struct ChainNeeds {
-  std::size_t stack = 0;
-  std::size_t locals = 0;
-};
-ChainNeeds chain_needs(const Image& image) {
-  const auto n = image.functions.size();
-  std::vector<std::vector<std::uint32_t>> callees(n);
-  for (std::size_t f = 0; f < n; ++f) {
-    const Function& fn = image.functions[f];
-    for (std::uint32_t pc = fn.entry; pc < fn.end && pc < image.code.size(); ++pc) {
-      if (image.code[pc].op == Op::call) callees[f].push_back(image.code[pc].a);
-    }
-  }
-  // Post-order over the acyclic call graph, without recursion (a hostile
-  // bundle may chain thousands of functions).
-  std::vector<ChainNeeds> needs(n);
-  std::vector<std::uint8_t> done(n, 0);
-  ChainNeeds worst;
-  for (std::size_t root = 0; root < n; ++root) {
-    std::vector<std::pair<std::uint32_t, std::size_t>> todo{{static_cast<std::uint32_t>(root), 0}};
-    while (!todo.empty()) {
-      auto& [f, next] = todo.back();
-      if (done[f] == 2) {
-        todo.pop_back();
-        continue;
-      }
-      done[f] = 1;
-      if (next < callees[f].size()) {
-        std::uint32_t callee = callees[f][next++];
-        if (done[callee] == 0) todo.emplace_back(callee, 0);
-        continue;
-      }
-      ChainNeeds mine{image.functions[f].max_stack, image.functions[f].locals};
-      ChainNeeds deepest;
-      for (std::uint32_t callee : callees[f]) {
-        deepest.stack = std::max(deepest.stack, needs[callee].stack);
-        deepest.locals = std::max(deepest.locals, needs[callee].locals);
-      }
-      needs[f] = ChainNeeds{mine.stack + deepest.stack, mine.locals + deepest.locals};
-      worst.stack = std::max(worst.stack, needs[f].stack);
-      worst.locals = std::max(worst.locals, needs[f].locals);
-      done[f] = 2;
-      todo.pop_back();
-    }
-  }
-  return worst;
-}
 
 // Fuel (docs/security.md "Fuel"). One unit per instruction, plus, for an
 // instruction whose work grows with its operands, units for that work, so
@@ -171,11 +117,11 @@ struct Vm::State {
   };
 
   const Executable* exe = nullptr;
-  std::vector<Instr> fused_code;          // the executable's code, fused (fusion.hpp)
-  std::vector<std::uint32_t> field_counts;  // per record type of the schema
-  bool indexed = true;                      // run the schedule's rules, not all
-  RuleSchedule schedule;                    // which rules to run (rule indexing)
-  std::vector<std::uint64_t> candidates;    // its scratch bits
+  // The code to run, the rule schedule and the rest (vm_program.hpp): the
+  // executable's, shared, or this Vm's own for another tuning.
+  const VmProgram* program = nullptr;
+  std::unique_ptr<const VmProgram> own_program;
+  std::vector<std::uint64_t> candidates;  // the schedule's scratch bits
   const Facts* facts = nullptr;
   const EvalOptions* options = nullptr;
   Decision* out = nullptr;
@@ -1210,7 +1156,9 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
   reads_end = 0;
   // Fused code to run; the original beside it for the second instruction of
   // a fused pair.
-  const Instr* code = fused_code.data();
+  const Instr* code = program->code.data();
+  const std::uint32_t* field_counts = program->field_counts.data();
+  const std::size_t record_types = program->field_counts.size();
   const Instr* original = image.code.data();
   const Schema& schema = image.schema;
   // The top of the operand stack lives in a register, not in `stack`.
@@ -1263,8 +1211,7 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
       push(object.tag == Tag::missing ? read(object) : object);
       return;
     }
-    if (record == nullptr || record->type >= field_counts.size() ||
-        slot >= field_counts[record->type]) {
+    if (record == nullptr || record->type >= record_types || slot >= field_counts[record->type]) {
       Value v;
       charged(at, [&] { v = failed(at, "a field read from a value that is not a record"); });
       push(v);
@@ -1362,8 +1309,8 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           } else {
             Value v;
             charged(at, [&] {
-              v = failed(at, fmt::format("index {} is outside the list (length {})", i.i,
-                                         xs.list->count));
+              v = failed(
+                  at, fmt::format("index {} is outside the list (length {})", i.i, xs.list->count));
             });
             push(v);
           }
@@ -1746,15 +1693,14 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
 Vm::Vm(std::shared_ptr<const Executable> exe, VmTuning tuning)
     : exe_(std::move(exe)), state_(std::make_unique<State>()) {
   state_->exe = exe_.get();
-  state_->fused_code = tuning.fuse ? fuse(exe_->image()) : exe_->image().code;
-  state_->indexed = tuning.index;
-  if (tuning.index) state_->schedule = RuleSchedule(*exe_);
-  for (const RecordType& record : exe_->schema().records) {
-    state_->field_counts.push_back(static_cast<std::uint32_t>(record.fields.size()));
+  if (tuning.fuse && tuning.index) {
+    state_->program = &exe_->vm_program();
+  } else {
+    state_->own_program = std::make_unique<const VmProgram>(*exe_, tuning);
+    state_->program = state_->own_program.get();
   }
-  ChainNeeds needs = chain_needs(exe_->image());
-  state_->stack.allocate(needs.stack + 1);
-  state_->locals.reserve(needs.locals + 1);
+  state_->stack.allocate(state_->program->max_stack + 1);
+  state_->locals.reserve(state_->program->max_locals + 1);
 }
 Vm::~Vm() = default;
 std::size_t Vm::cached_patterns() const { return state_->regexes.size(); }
@@ -1823,8 +1769,8 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
       s.rule = r;
       s.run(image.rules[r].function, true);
     };
-    if (s.indexed) {
-      s.schedule.each_candidate(facts, s.candidates, run_rule);
+    if (s.program->schedule) {
+      s.program->schedule->each_candidate(facts, s.candidates, run_rule);
     } else {
       for (std::uint32_t r = 0; r < image.rules.size(); ++r) run_rule(r);
     }

@@ -151,6 +151,26 @@ void decide(benchmark::State& state, bool from_text) {
       static_cast<double>(test::allocation_count() - before), benchmark::Counter::kAvgIterations);
 }
 
+// A new loader and VM for the executable, and their first decision: what
+// a host pays for an evaluator it makes per request, or for each thread's
+// evaluator once a reload has swapped the bundle.
+void BM_first_decision(benchmark::State& state) {
+  auto exe = executable(state.range(0));
+  const std::string doc = pool_documents().front();
+  const runtime::EvalOptions opts = options();
+  std::string error;
+  for (auto _ : state) {
+    runtime::FactLoader loader(exe);
+    runtime::Vm vm(exe);
+    runtime::Facts facts;
+    runtime::Decision decision;
+    if (!loader.load(doc, facts, error)) fail(error);
+    vm.evaluate(facts, opts, decision);
+    benchmark::DoNotOptimize(decision.outcome);
+  }
+}
+BENCHMARK(BM_first_decision)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMicrosecond);
+
 void BM_decide_loaded(benchmark::State& state) { decide(state, false); }
 BENCHMARK(BM_decide_loaded)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMicrosecond);
 

@@ -15,6 +15,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "lang/compiler.hpp"
 #include "lang/frontend.hpp"
@@ -24,6 +26,7 @@
 #include "runtime/facts_json.hpp"
 #include "runtime/fusion.hpp"
 #include "runtime/vm.hpp"
+#include "runtime/vm_program.hpp"
 
 namespace fs = std::filesystem;
 using namespace precept;
@@ -228,6 +231,55 @@ TEST_CASE("golden decisions", "[golden]") {
     }
   }
   CHECK(checked > 0);
+}
+
+// A Vm runs from its executable's VmProgram, made by the first Vm and
+// shared by the rest, from threads that race to make it too; a Vm with
+// another tuning makes its own. Every one decides the same.
+TEST_CASE("the VMs of one executable share its program", "[golden]") {
+  const fs::path dir =
+      fs::path(PRECEPT_SOURCE_DIR) / "tests" / "golden" / "cases" / "35_rule_indexing";
+  std::string error;
+  auto exe = runtime::Executable::make(compile_folder(dir), error);
+  REQUIRE(exe != nullptr);
+  std::string text;
+  for (const fs::path& file : sorted_entries(dir)) {
+    if (file.string().ends_with(".facts.json")) {
+      text = slurp(file);
+      break;
+    }
+  }
+  REQUIRE_FALSE(text.empty());
+  runtime::EvalOptions options;
+  options.now = *runtime::parse_iso_date("2026-12-04");
+  const std::string plain = decide(exe, text, options, {false, false});
+
+  std::vector<std::string> decided(8);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < decided.size(); ++t) {
+    threads.emplace_back([&, t] {
+      runtime::FactLoader loader(exe);
+      runtime::Facts facts;
+      std::string problem;
+      if (!loader.load(text, facts, problem)) return;
+      runtime::Vm vm(exe);
+      runtime::Decision decision;
+      vm.evaluate(facts, options, decision);
+      decided[t] = runtime::to_json(decision, exe->image(), true);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& d : decided) CHECK(d == plain);
+  const runtime::VmProgram* shared = &exe->vm_program();
+  runtime::Vm later(exe);
+  CHECK(&exe->vm_program() == shared);
+  CHECK(shared->schedule.has_value());
+  const runtime::VmProgram unfused(*exe, {false, false});
+  CHECK_FALSE(unfused.schedule.has_value());
+  REQUIRE(unfused.code.size() == exe->image().code.size());
+  for (std::size_t pc = 0; pc < unfused.code.size(); ++pc) {
+    CHECK(unfused.code[pc].op == exe->image().code[pc].op);
+  }
 }
 
 // The corpus exercises the whole instruction set: every opcode is emitted by
