@@ -1,6 +1,6 @@
 // Fuzz target: arbitrary bytes as a facts document, through both loaders
-// (simdjson text, and nlohmann when the bytes parse), the VM with
-// explanations, and both renderings of the decision. The program is the
+// (simdjson text, copied or parsed in place, and nlohmann when the bytes
+// parse), the VM with explanations, and every rendering of the decision. The program is the
 // quickstart policy's shape: records, optional records, lists, sets, enums
 // with codes, dates, defaults. Any crash, sanitizer report or uncaught
 // exception is a finding.
@@ -13,6 +13,7 @@
 
 #include "lang/compiler.hpp"
 #include "lang/frontend.hpp"
+#include "runtime/decision.hpp"
 #include "runtime/facts_json.hpp"
 #include "runtime/vm.hpp"
 
@@ -90,10 +91,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   EvalOptions options;
   options.explain = true;
   options.fuel = 200'000;
-  if (loader.load(text, facts, error)) {
+  const bool loaded = loader.load(text, facts, error);
+  std::string compact;
+  if (loaded) {
     vm.evaluate(facts, options, decision);
     (void)to_json(decision, e.exe->image(), true);
     (void)to_text(decision, e.exe->image());
+    compact = to_json(decision, e.exe->image());
+  }
+  // The batch path: the same bytes parsed where they lie, with bytes after
+  // them that the parser must not use, and written through CompactJson's
+  // cache: the same verdict, error and decision.
+  static std::string block;
+  block.assign(text);
+  block.append(FactLoader::text_padding, '[');
+  static FactLoader in_place(e.exe);
+  static Facts facts_in_place;
+  static CompactJson writer(e.exe->image());
+  std::string error_in_place;
+  const bool loaded_in_place =
+      in_place.load_padded(std::string_view(block).substr(0, size), facts_in_place, error_in_place);
+  if (loaded_in_place != loaded || error_in_place != error) __builtin_trap();
+  if (loaded_in_place) {
+    vm.evaluate(facts_in_place, options, decision);
+    std::string written;
+    writer.append(decision, written);
+    if (written != compact) __builtin_trap();
   }
   nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
   if (!document.is_discarded()) {
