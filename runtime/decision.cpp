@@ -86,9 +86,20 @@ void Decision::clear() {
     for (EffectEntry& e : *entries) spare_effects_.push_back(std::move(e));
     entries->clear();
   }
+  for (MissingEntry& m : missing) spare_missing_.push_back(std::move(m));
   missing.clear();
   errors.clear();
   rule_counts.clear();
+}
+
+MissingEntry& Decision::add_missing() {
+  if (spare_missing_.empty()) return missing.emplace_back();
+  missing.push_back(std::move(spare_missing_.back()));
+  spare_missing_.pop_back();
+  MissingEntry& m = missing.back();
+  m.path.clear();  // both keep their memory for the new contents
+  m.rules.clear();
+  return m;
 }
 
 void Decision::reset_outputs(std::size_t count) {
@@ -113,13 +124,47 @@ EffectEntry Decision::take_effect() {
   }
   EffectEntry e = std::move(spare_effects_.back());
   spare_effects_.pop_back();
-  // clear() keeps each string's and vector's capacity for the new contents.
+  // clear() keeps each string's and vector's capacity for the new contents;
+  // the strings inside go to take_string, whoever fills them next.
   e.message.clear();
   e.has_message = true;
+  keep_strings(e);
   e.bindings.clear();
   e.because.clear();
   e.fields.clear();
   return e;
+}
+
+void Decision::keep_strings(EffectEntry& e) {
+  auto keep = [&](std::string& s) {
+    if (s.capacity() > std::string().capacity()) spare_strings_.push_back(std::move(s));
+  };
+  for (BindingEntry& b : e.bindings) {
+    keep(b.name);
+    keep(b.value);
+  }
+  for (ReadEntry& r : e.because) {
+    keep(r.path);
+    keep(r.value);
+  }
+  for (auto& [key, value] : e.fields) {
+    keep(key);
+    keep(value);
+  }
+}
+
+std::string Decision::take_string() {
+  if (spare_strings_.empty()) {
+    // Pooled strings change roles between decisions: room for a typical
+    // path or value up front saves most of the growing later.
+    std::string s;
+    s.reserve(48);
+    return s;
+  }
+  std::string s = std::move(spare_strings_.back());
+  spare_strings_.pop_back();
+  s.clear();
+  return s;
 }
 
 namespace {
@@ -292,9 +337,10 @@ class RuleTexts {
   std::vector<detail::RuleJson>* cache_;
 };
 
-void write_strings(JsonWriter& w, const std::vector<std::string>& strings) {
+template <class String>
+void write_strings(JsonWriter& w, const std::vector<String>& strings) {
   w.begin_array();
-  for (const std::string& s : strings) w.string(s);
+  for (const String& s : strings) w.string(s);
   w.end_array();
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,7 +55,10 @@ struct OutputEntry {
 
 struct MissingEntry {
   std::string path;
-  std::vector<std::string> rules;  // rule ids (and output ids) it left undetermined
+  // Ids of the rules (and outputs) it left undetermined: views of the ids
+  // in the image the decision was made with, which must outlive it (as
+  // for the rule indexes of the entries).
+  std::vector<std::string_view> rules;
 };
 
 struct ErrorEntry {
@@ -94,10 +98,20 @@ struct Decision {
   EffectEntry take_effect();
   // `count` output entries for the VM to fill, pooled ones first.
   void reset_outputs(std::size_t count);
+  // A new missing entry at the end of `missing`, reusing a pooled one.
+  MissingEntry& add_missing();
+  // An empty string for the VM to fill (a binding, a `with` field, a read
+  // of an explanation), with the memory of one a pooled entry dropped.
+  std::string take_string();
 
  private:
+  // The strings inside an entry taken from the pool, kept for take_string.
+  void keep_strings(EffectEntry& e);
+
   std::vector<EffectEntry> spare_effects_;
   std::vector<OutputEntry> spare_outputs_;
+  std::vector<MissingEntry> spare_missing_;
+  std::vector<std::string> spare_strings_;
 };
 
 // The JSON form (docs/decisions.md): one line without `pretty`, two-space

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -137,9 +138,12 @@ struct Vm::State {
   // Rule being run and the current instance.
   std::uint32_t rule = 0;
   InstanceState state = InstanceState::not_fired;
-  std::uint32_t bound = 0;             // `for` bindings of the instance
-  bool gate_undetermined = false;      // an undetermined instance could deny or review
-  std::vector<BindingEntry> bindings;  // of the current fired instance, built on first use
+  std::uint32_t bound = 0;         // `for` bindings of the instance
+  bool gate_undetermined = false;  // an undetermined instance could deny or review
+  // The current fired instance's bindings, built on first use: the first
+  // bindings_count of `bindings`, whose strings are reused.
+  std::vector<BindingEntry> bindings;
+  std::size_t bindings_count = 0;
   bool bindings_built = false;
   std::vector<Read> reads;
   std::size_t reads_end = 0;            // reads of the decided instance: [0, reads_end)
@@ -149,10 +153,15 @@ struct Vm::State {
 
   std::vector<Value> output_values;
   std::vector<Pending> pending;
-  std::unordered_map<std::string, std::size_t> missing_index;  // path → decision.missing
+  // decision.missing by path: open addressing, an entry's index + 1 per
+  // slot, 0 empty; emptied per evaluation only when used.
+  std::vector<std::uint32_t> missing_slots;
+  std::string missing_text;       // the path being reported
+  bool missing_reported = false;  // since the slots were last emptied
   std::vector<std::uint32_t> visit_mark;
   std::uint32_t visit_epoch = 0;
   std::vector<std::uint32_t> leaves;
+  std::vector<std::uint32_t> collect_todo;     // collect()'s stack
   std::unordered_set<std::string> error_keys;  // `at` and message of each error reported
   std::string concat_scratch;                  // message interpolation, reused
 
@@ -270,7 +279,8 @@ struct Vm::State {
     if (reason == 0) return;
     if (visit_mark.size() < reasons.size()) visit_mark.resize(reasons.size(), 0);
     ++visit_epoch;
-    std::vector<std::uint32_t> todo{reason};
+    std::vector<std::uint32_t>& todo = collect_todo;  // kept: its memory is reused
+    todo.assign(1, reason);
     while (!todo.empty()) {
       std::uint32_t r = todo.back();
       todo.pop_back();
@@ -947,16 +957,45 @@ struct Vm::State {
     return current;
   }
 
-  void add_missing(const std::string& path, const std::string& who) {
-    charge(path.size());
-    auto [it, added] = missing_index.emplace(path, out->missing.size());
-    if (added) out->missing.push_back(MissingEntry{path, {}});
-    auto& rules = out->missing[it->second].rules;
+  // Lists `who` (a rule's or output's id, in the image) under the missing
+  // path's entry, once; the entry is made on the path's first report. The
+  // path's text is written into a scratch string and the entries come
+  // from the decision's pool, so a decision that reports paths it has
+  // reported before allocates nothing.
+  void add_missing(std::uint32_t path, std::string_view who) {
+    missing_reported = true;
+    std::string& text = missing_text;
+    text.clear();
+    append_path(text, path);
+    charge(text.size());
+    std::vector<MissingEntry>& entries = out->missing;
+    if (missing_slots.size() < 2 * (entries.size() + 1)) grow_missing_slots();
+    const std::size_t mask = missing_slots.size() - 1;
+    std::size_t at = hash_bytes(text) & mask;
+    for (; missing_slots[at] != 0; at = (at + 1) & mask) {
+      if (entries[missing_slots[at] - 1].path == text) break;
+    }
+    if (missing_slots[at] == 0) {
+      MissingEntry& added = out->add_missing();
+      added.path.assign(text);
+      missing_slots[at] = static_cast<std::uint32_t>(entries.size());
+    }
+    std::vector<std::string_view>& rules = entries[missing_slots[at] - 1].rules;
     if (std::find(rules.begin(), rules.end(), who) == rules.end()) rules.push_back(who);
   }
-  void report_missing(std::uint32_t reason, const std::string& who) {
+  // Twice as many slots, the entries so far filed again.
+  void grow_missing_slots() {
+    missing_slots.assign(std::max<std::size_t>(16, 2 * missing_slots.size()), 0);
+    const std::size_t mask = missing_slots.size() - 1;
+    for (std::size_t i = 0; i < out->missing.size(); ++i) {
+      std::size_t at = hash_bytes(out->missing[i].path) & mask;
+      while (missing_slots[at] != 0) at = (at + 1) & mask;
+      missing_slots[at] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+  void report_missing(std::uint32_t reason, std::string_view who) {
     collect(reason);
-    for (std::uint32_t path : leaves) add_missing(path_text(path), who);
+    for (std::uint32_t path : leaves) add_missing(path, who);
   }
 
   // ------------------------------------------------------- instances ---
@@ -989,36 +1028,39 @@ struct Vm::State {
     }
   }
 
-  const std::vector<BindingEntry>& instance_bindings() {
-    if (bindings_built) return bindings;
+  std::span<const BindingEntry> instance_bindings() {
+    if (bindings_built) return {bindings.data(), bindings_count};
     bindings_built = true;
-    bindings.clear();
+    bindings_count = 0;
     const RuleDesc& r = exe->image().rules[rule];
     const Frame& frame = frames.back();
     for (std::uint32_t k = 0; k < bound && k < r.bindings.size(); ++k) {
       const ForBinding& b = r.bindings[k];
       const Value& collection = locals[frame.base + b.iterator];
       const Value& position = locals[frame.base + b.iterator + 1];
-      BindingEntry entry;
-      entry.name = b.name;
       if (collection.tag != Tag::list || position.i < 1) continue;
+      if (bindings_count == bindings.size()) bindings.emplace_back();
+      BindingEntry& entry = bindings[bindings_count++];
+      entry.name.assign(b.name);
+      entry.value.clear();
+      entry.is_path = true;
       auto index = static_cast<std::uint32_t>(position.i - 1);
       const Value& element = collection.list->items[index];
       std::uint32_t own_path = element.tag == Tag::record ? element.record->path
                                : element.tag == Tag::list ? element.list->path
                                                           : no_index;
       if (own_path != no_index) {
-        entry.value = path_text(own_path);
+        append_path(entry.value, own_path);
       } else if (collection.list->path != no_index) {
-        entry.value = fmt::format("{}[{}]", path_text(collection.list->path), index);
+        append_path(entry.value, collection.list->path);
+        fmt::format_to(std::back_inserter(entry.value), "[{}]", index);
       } else {
         entry.is_path = false;
-        entry.value = json(element);
+        append_json(entry.value, element);
       }
       charge(entry.value.size());
-      bindings.push_back(std::move(entry));
     }
-    return bindings;
+    return {bindings.data(), bindings_count};
   }
 
   void emit(std::uint32_t effect, const Value* values, std::uint32_t count, std::uint32_t pc) {
@@ -1037,13 +1079,21 @@ struct Vm::State {
       append_text(entry.message, message);
       charge(entry.message.size());
     }
-    const std::vector<BindingEntry>& bound_now = instance_bindings();
-    for (const BindingEntry& b : bound_now) charge(b.value.size());  // copied into every entry
-    entry.bindings = bound_now;
+    // Strings from the decision's pool, so that steady state allocates
+    // nothing here either.
+    for (const BindingEntry& b : instance_bindings()) {
+      charge(b.value.size());  // copied into every entry
+      BindingEntry& copy = entry.bindings.emplace_back(
+          BindingEntry{out->take_string(), out->take_string(), b.is_path});
+      copy.name.assign(b.name);
+      copy.value.assign(b.value);
+    }
     for (std::uint32_t i = 1; i < count && i - 1 < desc.with_keys.size(); ++i) {
       note_effect_value(values[i]);
-      entry.fields.emplace_back(desc.with_keys[i - 1], json(values[i]));
-      charge(entry.fields.back().second.size());
+      auto& [key, value] = entry.fields.emplace_back(out->take_string(), out->take_string());
+      key.assign(desc.with_keys[i - 1]);
+      append_json(value, values[i]);
+      charge(value.size());
     }
     if (options->explain) explain(entry);
     switch (desc.kind) {
@@ -1074,7 +1124,10 @@ struct Vm::State {
       if (e.mark == explain_mark) continue;
       e.mark = explain_mark;
       charge(e.path.size() + e.value.size());
-      entry.because.push_back(ReadEntry{e.path, e.value});
+      ReadEntry& read =
+          entry.because.emplace_back(ReadEntry{out->take_string(), out->take_string()});
+      read.path.assign(e.path);
+      read.value.assign(e.value);
     }
   }
   static std::size_t read_hash(std::uint32_t parent, const char* field) {
@@ -1721,7 +1774,15 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.arena.reset();
   s.gate_undetermined = false;
   s.pending.clear();
-  s.missing_index.clear();
+  if (s.missing_reported) {
+    // As `explained` below: a table grown by many missing paths is let go.
+    if (s.missing_slots.size() > 4'096) {
+      s.missing_slots = {};
+    } else {
+      std::fill(s.missing_slots.begin(), s.missing_slots.end(), 0);
+    }
+    s.missing_reported = false;
+  }
   s.error_keys.clear();
   ++s.explain_epoch;
   s.explained_count = 0;

@@ -28,6 +28,9 @@ const T& item(const void* items, std::size_t index) {
 std::string_view string_at(const void* items, const void*, std::size_t index) {
   return item<std::string>(items, index);
 }
+std::string_view view_at(const void* items, const void*, std::size_t index) {
+  return item<std::string_view>(items, index);
+}
 
 Binding binding_at(const void* items, const void*, std::size_t index) {
   const runtime::BindingEntry& b = item<runtime::BindingEntry>(items, index);
@@ -73,7 +76,7 @@ Output output_at(const void* items, const void* context, std::size_t index) {
 
 MissingFact missing_at(const void* items, const void*, std::size_t index) {
   const runtime::MissingEntry& m = item<runtime::MissingEntry>(items, index);
-  return MissingFact{m.path, List<std::string_view>(&m.rules, nullptr, m.rules.size(), &string_at)};
+  return MissingFact{m.path, List<std::string_view>(&m.rules, nullptr, m.rules.size(), &view_at)};
 }
 
 DecisionError error_at(const void* items, const void*, std::size_t index) {
