@@ -153,17 +153,17 @@ void Decision::keep_strings(EffectEntry& e) {
   }
 }
 
-std::string Decision::take_string() {
+std::string Decision::take_string(std::string_view text) {
+  std::string s;
   if (spare_strings_.empty()) {
     // Pooled strings change roles between decisions: room for a typical
     // path or value up front saves most of the growing later.
-    std::string s;
     s.reserve(48);
-    return s;
+  } else {
+    s = std::move(spare_strings_.back());
+    spare_strings_.pop_back();
   }
-  std::string s = std::move(spare_strings_.back());
-  spare_strings_.pop_back();
-  s.clear();
+  s.assign(text);
   return s;
 }
 
@@ -337,6 +337,15 @@ class RuleTexts {
   std::vector<detail::RuleJson>* cache_;
 };
 
+// A rule's text as a JSON string: copied from the cache when there is one.
+void write_rule_text(JsonWriter& w, const std::string& text, const std::string* cached) {
+  if (cached != nullptr) {
+    w.raw(*cached);
+  } else {
+    w.string(text);
+  }
+}
+
 template <class String>
 void write_strings(JsonWriter& w, const std::vector<String>& strings) {
   w.begin_array();
@@ -389,18 +398,10 @@ void write_entries(JsonWriter& w, const char (&key)[N], const std::vector<Effect
     const detail::RuleJson* cached = texts.cached(image, entry.rule);
     w.begin_object();
     w.key("rule");
-    if (cached != nullptr) {
-      w.raw(cached->id);
-    } else {
-      w.string(rule.id);
-    }
+    write_rule_text(w, rule.id, cached ? &cached->id : nullptr);
     if (!rule.title.empty()) {
       w.key("title");
-      if (cached != nullptr) {
-        w.raw(cached->title);
-      } else {
-        w.string(rule.title);
-      }
+      write_rule_text(w, rule.title, cached ? &cached->title : nullptr);
     }
     w.key("message");
     w.string(entry.message);
@@ -421,11 +422,7 @@ void write_obligations(JsonWriter& w, const std::vector<EffectEntry>& entries, c
     w.key("id");
     w.string(effect_of(image, entry).obligation);
     w.key("rule");
-    if (cached != nullptr) {
-      w.raw(cached->id);
-    } else {
-      w.string(rule.id);
-    }
+    write_rule_text(w, rule.id, cached ? &cached->id : nullptr);
     if (entry.has_message) {
       w.key("message");
       w.string(entry.message);

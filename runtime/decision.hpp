@@ -100,9 +100,9 @@ struct Decision {
   void reset_outputs(std::size_t count);
   // A new missing entry at the end of `missing`, reusing a pooled one.
   MissingEntry& add_missing();
-  // An empty string for the VM to fill (a binding, a `with` field, a read
-  // of an explanation), with the memory of one a pooled entry dropped.
-  std::string take_string();
+  // `text` in a string for the VM (a binding, a `with` field, a read of an
+  // explanation), with the memory of one a pooled entry dropped.
+  std::string take_string(std::string_view text = {});
 
  private:
   // The strings inside an entry taken from the pool, kept for take_string.

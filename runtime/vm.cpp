@@ -313,11 +313,6 @@ struct Vm::State {
       text.append(node.field);
     }
   }
-  std::string path_text(std::uint32_t id) const {
-    std::string text;
-    append_path(text, id);
-    return text;
-  }
   std::uint32_t extra_index_path(std::uint32_t parent, std::uint64_t index) {
     extra_paths.push_back(PathNode{parent, index, {}});
     return static_cast<std::uint32_t>(facts->paths.size() + extra_paths.size() - 1);
@@ -639,11 +634,6 @@ struct Vm::State {
         text += "null";
         break;
     }
-  }
-  std::string json(const Value& v) const {
-    std::string text;
-    append_json(text, v);
-    return text;
   }
 
   // -------------------------------------------------------- builtins ---
@@ -1083,15 +1073,13 @@ struct Vm::State {
     // nothing here either.
     for (const BindingEntry& b : instance_bindings()) {
       charge(b.value.size());  // copied into every entry
-      BindingEntry& copy = entry.bindings.emplace_back(
-          BindingEntry{out->take_string(), out->take_string(), b.is_path});
-      copy.name.assign(b.name);
-      copy.value.assign(b.value);
+      entry.bindings.push_back(
+          BindingEntry{out->take_string(b.name), out->take_string(b.value), b.is_path});
     }
     for (std::uint32_t i = 1; i < count && i - 1 < desc.with_keys.size(); ++i) {
       note_effect_value(values[i]);
-      auto& [key, value] = entry.fields.emplace_back(out->take_string(), out->take_string());
-      key.assign(desc.with_keys[i - 1]);
+      auto& [key, value] =
+          entry.fields.emplace_back(out->take_string(desc.with_keys[i - 1]), out->take_string());
       append_json(value, values[i]);
       charge(value.size());
     }
@@ -1124,10 +1112,7 @@ struct Vm::State {
       if (e.mark == explain_mark) continue;
       e.mark = explain_mark;
       charge(e.path.size() + e.value.size());
-      ReadEntry& read =
-          entry.because.emplace_back(ReadEntry{out->take_string(), out->take_string()});
-      read.path.assign(e.path);
-      read.value.assign(e.value);
+      entry.because.push_back(ReadEntry{out->take_string(e.path), out->take_string(e.value)});
     }
   }
   static std::size_t read_hash(std::uint32_t parent, const char* field) {
