@@ -74,7 +74,7 @@ int run_check(const CheckArgs& args) {
 
 Command add_check_command(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
-  CLI::App* cmd = app.add_subcommand("check", "Parse, type-check and lint rule files");
+  CLI::App* cmd = app.add_subcommand("check", "Parse, type-check, lint and compile rule files");
   cmd->add_option("paths", args->paths, "Rule files, or folders searched recursively for *.rules")
       ->required();
   cmd->add_option("--format", args->format, "Output format: text (to stderr) or json (to stdout)")
