@@ -1,6 +1,7 @@
 #include "runtime/fusion.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace precept::runtime {
 
@@ -54,17 +55,26 @@ Instr fused(const Instr& first, const Instr& second, const Instr& third, const I
 
 }  // namespace
 
-std::vector<Instr> fuse(const Image& image) {
-  std::vector<Instr> code = image.code;
+FusedCode fuse(const Image& image) {
+  FusedCode out;
+  std::vector<Instr>& code = out.code;
+  code = image.code;
   // Within each function only: a pair never spans two of them.
   for (const Function& f : image.functions) {
     if (f.end > code.size()) continue;
     auto at = [&](std::uint32_t pc) { return pc < f.end ? image.code[pc] : Instr{}; };
     for (std::uint32_t pc = f.entry; pc + 1 < f.end; ++pc) {
+      if (image.code[pc].op == Op::iter_next) {
+        if (std::optional<ScanLoop> loop = match_scan_loop(image.code, f, pc)) {
+          code[pc] = {Op::scan_loop, static_cast<std::uint32_t>(out.scans.size()), 0};
+          out.scans.push_back(*loop);
+          continue;
+        }
+      }
       code[pc] = fused(image.code[pc], image.code[pc + 1], at(pc + 2), at(pc + 3));
     }
   }
-  return code;
+  return out;
 }
 
 }  // namespace precept::runtime

@@ -1184,6 +1184,116 @@ struct Vm::State {
   // ------------------------------------------------------------ run ---
 
   void run(std::uint32_t function, bool is_rule);
+
+  // ------------------------------------------------------ scan loops ---
+  // A quantifier loop run natively (scan_loop.hpp), from the element at the
+  // iterator's position on, with `fuel` units left. Done: the loop is over
+  // and `pc` is where it went (its end, or where the settled accumulator
+  // jumps). Not done: the element at the position, now or later, needs the
+  // instructions themselves. Either way the elements it took did and cost
+  // exactly what the instructions would have; an element it cannot take is
+  // left untouched.
+  struct ScanStop {
+    bool done = false;
+    std::uint32_t pc = 0;
+    std::uint64_t fuel = 0;
+  };
+  [[gnu::noinline]] ScanStop scan(const ScanLoop& loop, Value* frame, std::uint64_t budget) {
+    const Value& collection = frame[loop.iterator];
+    Value& position = frame[loop.iterator + 1];
+    const ScanSchema schema{exe->constants(), program->field_counts.data(),
+                            program->field_counts.size()};
+    for (;;) {
+      std::uint64_t left = budget;
+      auto unit = [&left] {
+        if (left == 0) return false;
+        --left;
+        return true;
+      };
+      if (!unit()) return {false, 0, budget};  // iter_next
+      if (collection.tag != Tag::list || position.tag != Tag::integer ||
+          static_cast<std::uint64_t>(position.i) >= collection.list->count) {
+        return {true, loop.end, left};
+      }
+      const Value& element = collection.list->items[position.i];
+      if (element.tag == Tag::missing || !unit()) return {false, 0, budget};  // store_local
+      bool result = false;
+      if (!scan_test(loop.tests[0], element, left, result, schema)) return {false, 0, budget};
+      if (loop.test_count == 2) {
+        if (!unit()) return {false, 0, budget};  // jump_if_false, jump_if_true
+        if (result == (loop.join == Op::and_)) {
+          if (!scan_test(loop.tests[1], element, left, result, schema) || !unit()) {  // and_, or_
+            return {false, 0, budget};
+          }
+        }
+      }
+      if (!unit()) return {false, 0, budget};  // acc_or, acc_and
+      Value& acc = frame[loop.accumulator];
+      Value next;
+      if (acc.tag == Tag::boolean) {
+        next = Value::boolean(loop.every ? acc.b && result : acc.b || result);
+      } else {
+        // With a known operand, kleene_and and kleene_or record no reason:
+        // computing the new accumulator before deciding to take the element
+        // changes nothing.
+        const Value v = Value::boolean(result);
+        next = loop.every ? kleene_and(acc, v) : kleene_or(acc, v);
+      }
+      const bool settled = truth(next) == (loop.every ? Kleene::false_ : Kleene::true_);
+      if (!settled && !unit()) return {false, 0, budget};  // the jump back
+      frame[loop.element] = element;
+      ++position.i;
+      acc = next;
+      budget = left;
+      if (settled) return {true, loop.settled, budget};
+    }
+  }
+  // One test of a scan loop's element, its units taken from `budget`. False:
+  // not a case done here (nothing is decided, `budget` may have been spent).
+  struct ScanSchema {
+    const Value* constants;
+    const std::uint32_t* field_counts;  // per record type
+    std::size_t record_types;
+  };
+  PRECEPT_INLINE static bool scan_test(const ScanTest& test, const Value& element,
+                                       std::uint64_t& budget, bool& result,
+                                       const ScanSchema& schema) {
+    const Value* subject = &element;
+    if (test.of_field) {
+      if (element.tag != Tag::record || element.record == nullptr) return false;
+      const RecordData& record = *element.record;
+      if (record.type >= schema.record_types || test.slot >= schema.field_counts[record.type]) {
+        return false;
+      }
+      subject = &record.slots[test.slot];
+      if (subject->tag == Tag::missing) return false;
+    }
+    if (budget < test.units) return false;
+    budget -= test.units;
+    const Value& constant = schema.constants[test.constant];
+    Value r;
+    switch (test.form) {
+      case ScanTest::Form::truth:
+        if (subject->tag != Tag::boolean) return false;
+        result = subject->b;
+        return true;
+      case ScanTest::Form::const_in:
+        if (!member_inline(constant, *subject, budget, r)) return false;
+        result = r.b == (test.op == Op::in);
+        return true;
+      case ScanTest::Form::subject_vs_const:
+        if (test.op == Op::in || test.op == Op::not_in) {
+          if (!member_inline(*subject, constant, budget, r)) return false;
+          result = r.b == (test.op == Op::in);
+          return true;
+        }
+        r = *subject;
+        if (!compare_inline(test.op, r, constant)) return false;
+        result = r.b;
+        return true;
+    }
+    return false;
+  }
 };
 
 void Vm::State::run(std::uint32_t function, bool is_rule) {
@@ -1714,6 +1824,32 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
         second_unit(at + 1);
         pc = original[at + 1].a;
         break;
+      case Op::scan_loop: {
+        const ScanLoop& loop = program->scans[in.a];
+        if (!recording) {
+          // The loop head's unit is the first element's iter_next, which
+          // scan charges itself.
+          const ScanStop stop = scan(loop, frame_locals, fuel_left + 1);
+          fuel_left = stop.fuel;
+          if (stop.done) {
+            pc = stop.pc;
+            break;
+          }
+          if (fuel_left == 0) throw OutOfFuel{at};
+          --fuel_left;
+        }
+        // This element the instructions take: iter_next and store_local, as
+        // iter_next_store does them.
+        Value element;
+        if (!next_element(loop.iterator, element)) {
+          pc = loop.end;
+          break;
+        }
+        second_unit(at + 1);
+        frame_locals[loop.element] = element;
+        pc = at + 2;
+        break;
+      }
       case Op::decide_unless: {
         Value condition = pop();
         charged(at, [&] { decide(condition, in.a); });

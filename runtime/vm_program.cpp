@@ -63,8 +63,14 @@ ChainNeeds chain_needs(const Image& image) {
 
 }  // namespace
 
-VmProgram::VmProgram(const Executable& exe, VmTuning tuning)
-    : code(tuning.fuse ? fuse(exe.image()) : exe.image().code) {
+VmProgram::VmProgram(const Executable& exe, VmTuning tuning) {
+  if (tuning.fuse) {
+    FusedCode fused = fuse(exe.image());
+    code = std::move(fused.code);
+    scans = std::move(fused.scans);
+  } else {
+    code = exe.image().code;
+  }
   if (tuning.index) schedule.emplace(exe);
   for (const RecordType& record : exe.schema().records) {
     field_counts.push_back(static_cast<std::uint32_t>(record.fields.size()));

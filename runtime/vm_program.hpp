@@ -17,6 +17,7 @@
 
 #include "runtime/opcodes.hpp"
 #include "runtime/rule_schedule.hpp"
+#include "runtime/scan_loop.hpp"
 #include "runtime/vm.hpp"
 
 namespace precept::runtime {
@@ -25,6 +26,7 @@ struct VmProgram {
   VmProgram(const Executable& exe, VmTuning tuning);
 
   std::vector<Instr> code;                  // the executable's code, fused or as it is
+  std::vector<ScanLoop> scans;              // the loops of code's Op::scan_loop instructions
   std::vector<std::uint32_t> field_counts;  // per record type of the schema
   std::optional<RuleSchedule> schedule;     // which rules to run; none: every rule
   std::size_t max_stack = 0;                // operand stack of the deepest call chain

@@ -126,25 +126,11 @@ void check_batch_path(const std::shared_ptr<const runtime::Executable>& exe,
   CHECK(runtime::to_json(decision, exe->image(), false) == expected);
 }
 
-// The VM's speed-ups change no decision: without fused instructions and
-// without rule indexing the bytes are the same, and so, fused or not, is
-// every decision cut short by the fuel, to the instruction it stopped at.
-void check_tunings(const std::shared_ptr<const runtime::Executable>& exe, const std::string& text,
-                   runtime::EvalOptions options, const std::string& expected, bool sweep_fuel) {
-  runtime::FactLoader loader(exe);
-  runtime::Facts facts;
-  std::string error;
-  REQUIRE(loader.load(text, facts, error));
+// Fused or not, every decision cut short by the fuel stops at the same
+// instruction with the same entries.
+void sweep_fuel_limits(const std::shared_ptr<const runtime::Executable>& exe,
+                       const runtime::Facts& facts, runtime::EvalOptions options) {
   runtime::Decision decision;
-  for (bool fuse : {false, true}) {
-    for (bool index : {false, true}) {
-      INFO("fuse " << fuse << ", index " << index);
-      runtime::Vm vm(exe, {fuse, index});
-      vm.evaluate(facts, options, decision);
-      CHECK(runtime::to_json(decision, exe->image(), true) + "\n" == expected);
-    }
-  }
-  if (!sweep_fuel) return;
   // Where each stopped and what it had decided by then.
   auto stop = [&](runtime::Vm& vm) {
     vm.evaluate(facts, options, decision);
@@ -163,6 +149,35 @@ void check_tunings(const std::shared_ptr<const runtime::Executable>& exe, const 
       out_of_fuel = out_of_fuel || e.kind == runtime::ErrorEntry::Kind::limit;
     }
     if (!out_of_fuel) break;
+  }
+}
+
+// The VM's speed-ups change no decision: without fused instructions and
+// without rule indexing the bytes are the same, and so, fused or not, is
+// every decision cut short by the fuel, to the instruction it stopped at.
+// Both with explanations and without: scan loops (runtime/scan_loop.hpp)
+// run natively only when no reads are being recorded.
+void check_tunings(const std::shared_ptr<const runtime::Executable>& exe, const std::string& text,
+                   runtime::EvalOptions options, const std::string& expected, bool sweep_fuel) {
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  std::string error;
+  REQUIRE(loader.load(text, facts, error));
+  runtime::Decision decision;
+  for (bool explain : {true, false}) {
+    options.explain = explain;
+    std::string plain;
+    for (bool fuse : {false, true}) {
+      for (bool index : {false, true}) {
+        INFO("explain " << explain << ", fuse " << fuse << ", index " << index);
+        runtime::Vm vm(exe, {fuse, index});
+        vm.evaluate(facts, options, decision);
+        std::string actual = runtime::to_json(decision, exe->image(), true) + "\n";
+        if (plain.empty()) plain = actual;
+        CHECK(actual == (explain ? expected : plain));
+      }
+    }
+    if (sweep_fuel) sweep_fuel_limits(exe, facts, options);
   }
 }
 
@@ -306,7 +321,8 @@ TEST_CASE("golden cases cover every fused pair", "[golden]") {
   std::set<runtime::Op> fused;
   for (const fs::path& dir : sorted_entries(root)) {
     if (!fs::is_directory(dir)) continue;
-    for (const runtime::Instr& instr : runtime::fuse(compile_folder(dir))) fused.insert(instr.op);
+    for (const runtime::Instr& instr : runtime::fuse(compile_folder(dir)).code)
+      fused.insert(instr.op);
   }
 #define FUSED(name, first, second, doc)                                  \
   {                                                                      \
@@ -317,4 +333,47 @@ TEST_CASE("golden cases cover every fused pair", "[golden]") {
 #include "runtime/opcodes.def"
 #undef OPCODE
 #undef FUSED
+}
+
+// Every loop of the scan-loop case runs as one instruction, whatever form
+// of test its body is (the decisions above check what they decide).
+TEST_CASE("each simple quantifier body becomes a scan loop", "[golden]") {
+  const fs::path dir =
+      fs::path(PRECEPT_SOURCE_DIR) / "tests" / "golden" / "cases" / "39_scan_loops";
+  const runtime::Image image = compile_folder(dir);
+  const runtime::FusedCode fused = runtime::fuse(image);
+  std::size_t scan_ops = 0;
+  for (const runtime::Instr& instr : fused.code) scan_ops += instr.op == runtime::Op::scan_loop;
+  CHECK(scan_ops == image.rules.size());
+  REQUIRE(fused.scans.size() == image.rules.size());
+
+  using Form = runtime::ScanTest::Form;
+  std::set<std::string> shapes;
+  for (const runtime::ScanLoop& loop : fused.scans) {
+    std::string shape = loop.every ? "every" : "some";
+    for (std::uint32_t t = 0; t < loop.test_count; ++t) {
+      const runtime::ScanTest& test = loop.tests[t];
+      if (t == 1) shape += loop.join == runtime::Op::and_ ? " and" : " or";
+      shape += test.form == Form::truth      ? " truth"
+               : test.form == Form::const_in ? " const_in"
+                                             : " vs_const";
+      shape += test.of_field ? "(field)" : "(element)";
+      if (test.form != Form::truth) shape += " " + std::string(runtime::op_info(test.op).name);
+    }
+    shapes.insert(shape);
+  }
+  const std::set<std::string> expected = {
+      "some const_in(field) in",
+      "some vs_const(field) eq",
+      "some vs_const(element) not_in",
+      "some vs_const(element) eq",
+      "every truth(field)",
+      "some truth(element)",
+      "some const_in(field) in and vs_const(field) gt",
+      "every vs_const(field) eq or vs_const(field) lt",
+      "some vs_const(field) in",
+      "some vs_const(field) ge",
+      "every const_in(field) not_in",
+  };
+  CHECK(shapes == expected);
 }
