@@ -5,7 +5,9 @@
 // the two decisions differ (lang/reference_compare.hpp says what is
 // compared), the program, the facts and both decisions are printed and the
 // target traps. A generated program the checker rejects is skipped and
-// counted: the generator should almost never write one.
+// counted: the generator should almost never write one. Each case is also
+// decided by the VM's fused code and by the bundle's own code at two small
+// fuel limits, which must give the same decision to the byte.
 //
 // Set PRECEPT_FUZZ_DIFF_VERBOSE=1 to print every rejected program with its
 // diagnostics (to improve the generator), =2 to print every case, and
@@ -25,6 +27,9 @@
 #include "lang/reference.hpp"
 #include "lang/reference_compare.hpp"
 #include "lang/render.hpp"
+#include "runtime/decision.hpp"
+#include "runtime/facts_json.hpp"
+#include "runtime/vm.hpp"
 
 namespace {
 
@@ -69,6 +74,36 @@ void report(const std::string& rules, const nlohmann::json& facts, const std::st
                facts.dump().c_str(), what.c_str());
 }
 
+// The VM's fused code (superinstructions and scan loops) decides exactly as
+// the code in the bundle does, even when the fuel runs out part of the way:
+// the same entries, and the error naming the same instruction.
+void check_fuel_limits(const std::shared_ptr<const runtime::Executable>& exe,
+                       const fuzz::GeneratedCase& c, const std::uint8_t* data, std::size_t size) {
+  runtime::Facts facts;
+  std::string error;
+  if (!runtime::load_facts(*exe, c.facts, facts, error)) return;
+  runtime::EvalOptions options;
+  options.explain = c.explain;
+  options.now = c.now;
+  std::uint64_t seed = size;
+  for (std::size_t i = 0; i < size && i < 8; ++i) seed = seed * 131 + data[i];
+  runtime::Vm fused(exe), plain(exe, {false, true});
+  runtime::Decision a, b;
+  for (std::uint64_t fuel : {std::uint64_t{1} + seed % 64, std::uint64_t{1} + seed % 2048}) {
+    options.fuel = fuel;
+    fused.evaluate(facts, options, a);
+    plain.evaluate(facts, options, b);
+    const std::string fused_json = runtime::to_json(a, exe->image(), true);
+    const std::string plain_json = runtime::to_json(b, exe->image(), true);
+    if (fused_json == plain_json) continue;
+    report(c.rules, c.facts,
+           "fused and unfused code decide differently with " + std::to_string(fuel) +
+               " units of fuel\n=== fused\n" + fused_json + "\n=== unfused\n" + plain_json);
+    ++counts.disagreed;
+    if (!keep_going()) __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -95,6 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     report(c.rules, c.facts, "the compiled program does not verify: " + error);
     __builtin_trap();
   }
+
+  check_fuel_limits(exe, c, data, size);
 
   lang::ReferenceOptions options;
   options.explain = c.explain;
