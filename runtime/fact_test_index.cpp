@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 #include <tuple>
 
 #include "runtime/executable.hpp"
@@ -20,39 +21,77 @@ constexpr std::size_t max_skip_words = std::size_t{1} << 20;
 // Fields deep: `a.b.c.d` reads as load_fact and three get_fields.
 constexpr std::size_t max_path = 8;
 
-// The opening test of a rule function, if it has one (see the header).
+// One test of a fact at the head of a rule's condition (see the header).
 struct Opening {
   std::vector<std::uint32_t> path;
-  Op op = Op::halt;  // halt: the fact itself, a bool, is the test
+  Op op = Op::halt;  // halt: the fact itself, a bool, is the test; not_: its negation
   std::uint32_t constant = 0;
 };
 
 bool is_order(Op op) { return op == Op::lt || op == Op::le || op == Op::gt || op == Op::ge; }
 
-std::optional<Opening> opening_test(const Image& image, const Function& f) {
+// The tests at the head of a rule function's condition whose being false
+// makes the whole condition false: the condition itself when it is one
+// test, else the leading operands of its chain of `and`s, up to the first
+// operand that is not such a test. A test is pure and cannot fail, so the
+// tests before one change nothing when it is false.
+//
+//   begin_condition
+//   T1   jump_if_false L1          a false T1 short-circuits to L1
+//   T2   and_                      a false T2 makes the `and` false
+//   L1: jump_if_false L2  ...      each L a jump_if_false to the next, the
+//   Ln: decide                     last to the decide
+std::vector<Opening> leading_tests(const Image& image, const Function& f) {
   const std::vector<Instr>& code = image.code;
   const std::uint32_t end = std::min<std::uint32_t>(f.end, static_cast<std::uint32_t>(code.size()));
   std::uint32_t pc = f.entry;
   auto is = [&](Op op) { return pc < end && code[pc].op == op; };
-  if (!is(Op::begin_condition)) return std::nullopt;
-  ++pc;
-  if (!is(Op::load_fact)) return std::nullopt;
-  Opening o;
-  o.path.push_back(code[pc++].a);
-  while (is(Op::get_field) && o.path.size() < max_path) o.path.push_back(code[pc++].a);
-  if (is(Op::push_const)) {
-    o.constant = code[pc++].a;
-    if (pc >= end) return std::nullopt;
-    o.op = code[pc++].op;
-    if (!is_order(o.op) && o.op != Op::eq && o.op != Op::ne && o.op != Op::not_in) {
-      return std::nullopt;
+  auto test = [&]() -> std::optional<Opening> {
+    if (!is(Op::load_fact)) return std::nullopt;
+    Opening o;
+    o.path.push_back(code[pc++].a);
+    while (is(Op::get_field) && o.path.size() < max_path) o.path.push_back(code[pc++].a);
+    if (is(Op::not_)) {
+      ++pc;
+      o.op = Op::not_;
+    } else if (is(Op::push_const)) {
+      o.constant = code[pc++].a;
+      if (pc >= end) return std::nullopt;
+      o.op = code[pc++].op;
+      if (!is_order(o.op) && o.op != Op::eq && o.op != Op::ne && o.op != Op::not_in) {
+        return std::nullopt;
+      }
     }
+    return o;
+  };
+  // Whether a false value at `at` reaches the decide through short circuits.
+  auto reaches_decide = [&](std::uint32_t at) {
+    for (std::size_t hops = 0; at < end && hops <= end - f.entry; ++hops) {
+      if (code[at].op == Op::decide) return true;
+      if (code[at].op != Op::jump_if_false) return false;
+      at = code[at].a;
+    }
+    return false;
+  };
+
+  if (!is(Op::begin_condition)) return {};
+  ++pc;
+  std::optional<Opening> first = test();
+  if (!first) return {};
+  if (is(Op::decide)) return {std::move(*first)};
+  if (!is(Op::jump_if_false) || !reaches_decide(code[pc].a)) return {};
+  std::vector<Opening> tests{std::move(*first)};
+  // pc is at the short circuit of the chain so far; the next operand
+  // follows it and ends with the `and` just before where it jumps.
+  while (is(Op::jump_if_false)) {
+    const std::uint32_t joined = code[pc].a;
+    ++pc;
+    std::optional<Opening> next = test();
+    if (!next || !is(Op::and_) || pc + 1 != joined) break;
+    tests.push_back(std::move(*next));
+    ++pc;
   }
-  // False settles the condition: it is the whole condition, or the first
-  // operand of an `and` whose short circuit lands on the decision.
-  if (is(Op::decide)) return o;
-  if (is(Op::jump_if_false) && code[pc].a < end && code[code[pc].a].op == Op::decide) return o;
-  return std::nullopt;
+  return tests;
 }
 
 bool is_numeric(const Value& v) {
@@ -84,6 +123,13 @@ void set_bit(std::vector<std::uint64_t>& bits, std::size_t at, std::size_t i) {
 FactTestIndex::FactTestIndex(const Executable& exe) {
   const Image& image = exe.image();
   indexed_.assign(image.rules.size(), 0);
+  std::vector<std::vector<Opening>> leading(image.rules.size());
+  for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
+    const RuleDesc& rule = image.rules[r];
+    if (rule.function < image.functions.size()) {
+      leading[r] = leading_tests(image, image.functions[rule.function]);
+    }
+  }
   // Groups by (path, kind, op); string groups share ne and not in.
   std::map<std::tuple<std::vector<std::uint32_t>, Kind, Op>, std::size_t> group_of;
   struct Member {
@@ -94,9 +140,12 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
   std::vector<Member> members;
   for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
     const RuleDesc& rule = image.rules[r];
-    if (!rule.guards.empty() || rule.function >= image.functions.size()) continue;
-    std::optional<Opening> o = opening_test(image, image.functions[rule.function]);
-    if (!o) continue;
+    if (!rule.guards.empty() || leading[r].empty()) continue;
+    // The groups take the opening test of a rule without guards (a rule
+    // that runs unless it rules it out); the rest are checked one rule at
+    // a time, for candidates only (rules_out).
+    std::optional<Opening> o = leading[r].front();
+    if (o->op == Op::not_) continue;
     Kind kind = Kind::truth;
     Op op = o->op;
     if (o->op != Op::halt) {
@@ -173,9 +222,71 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
   for (const RecordType& record : exe.schema().records) {
     field_counts_.push_back(static_cast<std::uint32_t>(record.fields.size()));
   }
+  rule_tests_.reserve(image.rules.size() + 1);
+  for (std::uint32_t r = 0; r < image.rules.size(); ++r) {
+    rule_tests_.push_back(static_cast<std::uint32_t>(tests_.size()));
+    for (std::size_t k = 0; k < leading[r].size(); ++k) {
+      if (k == 0 && indexed_[r]) continue;  // a group settles it
+      const Opening& o = leading[r][k];
+      add_rule_test(exe, o.path, o.op, o.constant);
+    }
+  }
+  rule_tests_.push_back(static_cast<std::uint32_t>(tests_.size()));
 }
 
-Value FactTestIndex::read(const Facts& facts, const std::vector<std::uint32_t>& path) const {
+void FactTestIndex::add_rule_test(const Executable& exe, const std::vector<std::uint32_t>& path,
+                                  Op op, std::uint32_t constant) {
+  RuleTest t;
+  t.op = op;
+  if (op == Op::halt || op == Op::not_) {
+    t.kind = Kind::truth;
+  } else {
+    t.constant = exe.constant(constant);
+    if ((is_order(op) || op == Op::eq) && is_numeric(t.constant)) {
+      t.kind = Kind::order;
+    } else if ((op == Op::ne && t.constant.tag == Tag::string) ||
+               (op == Op::not_in && all_strings(t.constant))) {
+      t.kind = Kind::strings;
+    } else {
+      return;  // a test the index does not read: the rule finds out itself
+    }
+  }
+  t.path = static_cast<std::uint32_t>(test_paths_.size());
+  t.depth = static_cast<std::uint32_t>(path.size());
+  test_paths_.insert(test_paths_.end(), path.begin(), path.end());
+  tests_.push_back(t);
+}
+
+bool FactTestIndex::any_test_false(std::uint32_t rule, const Facts& facts) const {
+  for (std::uint32_t i = rule_tests_[rule]; i < rule_tests_[rule + 1]; ++i) {
+    const RuleTest& t = tests_[i];
+    const Value x = read(facts, {test_paths_.data() + t.path, t.depth});
+    switch (t.kind) {
+      case Kind::truth:
+        // halt: the fact must be true; not_: it must be false.
+        if (x.tag == Tag::boolean && x.b == (t.op == Op::not_)) return true;
+        break;
+      case Kind::order:
+        if (is_numeric(x) && !comparison_holds(t.op, compare_numbers(x, t.constant))) return true;
+        break;
+      case Kind::strings:
+        if (x.tag != Tag::string) break;
+        if (t.op == Op::ne) {
+          if (x.str() == t.constant.str()) return true;
+        } else if (t.constant.list->lookup != nullptr) {
+          if (lookup_contains(*t.constant.list, x.str())) return true;
+        } else {
+          for (std::uint32_t k = 0; k < t.constant.list->count; ++k) {
+            if (t.constant.list->items[k].str() == x.str()) return true;
+          }
+        }
+        break;
+    }
+  }
+  return false;
+}
+
+Value FactTestIndex::read(const Facts& facts, std::span<const std::uint32_t> path) const {
   Value v = facts.root;
   for (std::uint32_t slot : path) {
     if (v.tag != Tag::record || v.record == nullptr || v.record->type >= field_counts_.size() ||

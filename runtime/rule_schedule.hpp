@@ -11,7 +11,8 @@
 // bit per rule.
 //
 // Rules whose condition opens with a test of one fact against a constant
-// are found through a FactTestIndex instead.
+// are found through a FactTestIndex instead, which also rules out a
+// candidate when a later test of its condition's chain of `and`s is false.
 //
 //   RuleSchedule schedule(exe);
 //   schedule.each_candidate(facts, scratch, [&](std::uint32_t rule) { ... });  // in rule order
@@ -36,20 +37,23 @@ class RuleSchedule {
   explicit RuleSchedule(const Executable& exe);
 
   // Calls `run(rule)` for every rule that neither GuardIndex::rules_out nor
-  // the FactTestIndex rules out, in ascending order. `scratch` holds the
+  // the FactTestIndex rules out (its groups or rules_out), in ascending order. `scratch` holds the
   // candidate bits.
   template <class Run>
   void each_candidate(const Facts& facts, std::vector<std::uint64_t>& scratch, Run&& run) const {
     const std::vector<std::uint64_t>& hits = facts.guard_hits;
     const std::vector<std::uint64_t>& unclean = facts.unclean_fields;
     if (!mark_candidates(facts, scratch)) {
-      for (std::uint32_t r = 0; r < rule_count_; ++r) run(r);
+      for (std::uint32_t r = 0; r < rule_count_; ++r) {
+        if (!tests_.rules_out(r, facts)) run(r);
+      }
       return;
     }
     for (std::size_t w = 0; w < scratch.size(); ++w) {
       for (std::uint64_t bits = scratch[w]; bits != 0; bits &= bits - 1) {
         auto rule = static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits));
         if (more_guards_[rule] && guards_->rules_out(*rule_guards_[rule], hits, unclean)) continue;
+        if (tests_.rules_out(rule, facts)) continue;
         run(rule);
       }
     }

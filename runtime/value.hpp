@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "runtime/hash.hpp"
 #include "runtime/image.hpp"
 
 namespace precept::runtime {
@@ -147,5 +148,16 @@ struct Value {
 };
 
 static_assert(sizeof(Value) == 16);
+
+// Whether a constant collection with a lookup table (ListData::lookup)
+// holds the string `x`.
+inline bool lookup_contains(const ListData& c, std::string_view x) {
+  const StringLookup& table = *c.lookup;
+  for (std::uint64_t at = hash_bytes(x) & table.mask;; at = (at + 1) & table.mask) {
+    const std::uint32_t slot = table.slots[at];
+    if (slot == 0) return false;
+    if (c.items[slot - 1].str() == x) return true;
+  }
+}
 
 }  // namespace precept::runtime

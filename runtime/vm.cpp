@@ -446,14 +446,7 @@ struct Vm::State {
   }
 
   // x in a constant collection of 8 or more strings: one probe.
-  static bool in_lookup(const ListData& c, const Value& x) {
-    const StringLookup& table = *c.lookup;
-    for (std::uint64_t at = hash_bytes(x.str()) & table.mask;; at = (at + 1) & table.mask) {
-      std::uint32_t slot = table.slots[at];
-      if (slot == 0) return false;
-      if (c.items[slot - 1].str() == x.str()) return true;
-    }
-  }
+  static bool in_lookup(const ListData& c, const Value& x) { return lookup_contains(c, x.str()); }
   // member_of for a short string in a collection of strings, in the dispatch
   // loop: the same answer and the same fuel (taken from `fuel_left`). False:
   // not that case, nothing charged.

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -376,4 +377,48 @@ TEST_CASE("each simple quantifier body becomes a scan loop", "[golden]") {
       "every const_in(field) not_in",
   };
   CHECK(shapes == expected);
+}
+
+// The rules each document of the leading-tests case leaves to run: a rule
+// one of whose leading tests is false is not run (the decisions above show
+// that this changes nothing), and a missing fact or one of the wrong type
+// rules nothing out.
+TEST_CASE("a false leading test keeps its rule from running", "[golden]") {
+  const fs::path dir =
+      fs::path(PRECEPT_SOURCE_DIR) / "tests" / "golden" / "cases" / "40_leading_tests";
+  std::string error;
+  auto exe = runtime::Executable::make(compile_folder(dir), error);
+  REQUIRE(exe != nullptr);
+  REQUIRE(exe->vm_program().schedule.has_value());
+  const std::map<std::string, std::set<std::string>> not_run = {
+      {"a_all_hold", {"test_then_error"}},
+      {"opt_out", {"no_opt_out", "test_then_error"}},
+      {"not_trained", {"no_opt_out", "second_threshold"}},
+      {"small_compute", {"second_threshold", "test_then_error"}},
+      {"far_country", {"four_tests", "test_then_error"}},
+      {"near_country", {"four_tests", "test_then_error"}},
+      {"internal", {"four_tests", "test_then_error"}},
+      {"high_scope", {"four_tests", "guarded_opening", "test_then_error"}},
+      {"missing_opt_out", {"test_then_error"}},
+      {"wrong_types", {}},
+  };
+  std::size_t checked = 0;
+  for (const auto& [stem, expected] : not_run) {
+    INFO(stem);
+    runtime::FactLoader loader(exe);
+    runtime::Facts facts;
+    REQUIRE(loader.load(slurp(dir / (stem + ".facts.json")), facts, error));
+    std::set<std::string> skipped;
+    for (const runtime::RuleDesc& rule : exe->image().rules) {
+      skipped.insert(rule.id.substr(rule.id.rfind('.') + 1));
+    }
+    std::vector<std::uint64_t> scratch;
+    exe->vm_program().schedule->each_candidate(facts, scratch, [&](std::uint32_t r) {
+      const std::string& id = exe->image().rules[r].id;
+      skipped.erase(id.substr(id.rfind('.') + 1));
+    });
+    CHECK(skipped == expected);
+    ++checked;
+  }
+  CHECK(checked == 10);
 }
