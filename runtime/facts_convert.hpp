@@ -97,27 +97,9 @@ struct SchemaTables {
 };
 SchemaTables build_tables(const Schema& schema);
 
-// Whether `key` is the `size` bytes at `name`: a few word compares (field
-// names are short) instead of a call to memcmp.
+// Whether `key` is the `size` bytes at `name`.
 inline bool same_key(std::string_view key, const char* name, std::uint32_t size) {
-  const std::size_t n = key.size();
-  if (n != size) return false;
-  const char* k = key.data();
-  if (n >= 8) {
-    // The last eight bytes, then whole words from the start up to them.
-    if (load_u64(k + n - 8) != load_u64(name + n - 8)) return false;
-    for (std::size_t i = 0; i + 8 < n; i += 8) {
-      if (load_u64(k + i) != load_u64(name + i)) return false;
-    }
-    return true;
-  }
-  if (n >= 4) {
-    return load_u32(k) == load_u32(name) && load_u32(k + n - 4) == load_u32(name + n - 4);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (k[i] != name[i]) return false;
-  }
-  return true;
+  return key.size() == size && same_bytes(key.data(), name, size);
 }
 
 // The keys of the last object of one record type, in order, with the

@@ -1,5 +1,6 @@
 // The hash of byte strings shared by the fact loader's name tables and the
-// constant sets' membership lookup, and the word loads it is made of.
+// constant sets' membership lookup, the word loads it is made of, and an
+// equality test of short byte strings built from the same loads.
 #pragma once
 
 #include <bit>
@@ -19,6 +20,28 @@ inline std::uint32_t load_u32(const char* at) {
   std::uint32_t v;
   std::memcpy(&v, at, 4);
   return v;
+}
+
+// Whether the `n` bytes at `a` and at `b` are the same. Field names, tags,
+// country codes and enum spellings are short: a few word compares, the
+// last eight bytes first, instead of a call to memcmp. (Neither pointer is
+// read when n is 0, so either may be null then.)
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  if (n >= 8) {
+    if (load_u64(a + n - 8) != load_u64(b + n - 8)) return false;
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (load_u64(a + i) != load_u64(b + i)) return false;
+    }
+    return true;
+  }
+  if (n >= 4) return load_u32(a) == load_u32(b) && load_u32(a + n - 4) == load_u32(b + n - 4);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+inline bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
 // A 64-bit finaliser: spreads every input bit over the result.

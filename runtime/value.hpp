@@ -156,7 +156,7 @@ inline bool lookup_contains(const ListData& c, std::string_view x) {
   for (std::uint64_t at = hash_bytes(x) & table.mask;; at = (at + 1) & table.mask) {
     const std::uint32_t slot = table.slots[at];
     if (slot == 0) return false;
-    if (c.items[slot - 1].str() == x) return true;
+    if (same_text(c.items[slot - 1].str(), x)) return true;
   }
 }
 

@@ -433,7 +433,7 @@ struct Vm::State {
     }
     if (equality && a.tag == Tag::string && b.tag == Tag::string &&
         (a.aux != b.aux || a.aux < scan_bytes)) {
-      bool same = a.aux == b.aux && (a.aux == 0 || std::memcmp(a.s, b.s, a.aux) == 0);
+      bool same = a.aux == b.aux && same_bytes(a.s, b.s, a.aux);
       a = Value::boolean(same == (op == Op::eq));
       return true;
     }
@@ -462,7 +462,7 @@ struct Vm::State {
     for (std::uint32_t i = 0; i < list.count; ++i) {
       const Value& item = list.items[i];
       if (item.tag != Tag::string) return false;
-      if (item.aux == x.aux && (x.aux == 0 || std::memcmp(item.s, x.s, x.aux) == 0)) {
+      if (item.aux == x.aux && same_bytes(item.s, x.s, x.aux)) {
         fuel_left -= list.count;
         r = Value::boolean(true);
         return true;
