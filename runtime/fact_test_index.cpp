@@ -145,21 +145,10 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
     // that runs unless it rules it out); the rest are checked one rule at
     // a time, for candidates only (rules_out).
     std::optional<Opening> o = leading[r].front();
-    if (o->op == Op::not_) continue;
-    Kind kind = Kind::truth;
-    Op op = o->op;
-    if (o->op != Op::halt) {
-      const Value& c = exe.constant(o->constant);
-      if ((is_order(o->op) || o->op == Op::eq) && is_numeric(c)) {
-        kind = Kind::order;
-      } else if ((o->op == Op::ne && c.tag == Tag::string) ||
-                 (o->op == Op::not_in && all_strings(c))) {
-        kind = Kind::strings;
-        op = Op::not_in;
-      } else {
-        continue;
-      }
-    }
+    const std::optional<Kind> read = kind_of(exe, o->op, o->constant);
+    if (!read || o->op == Op::not_) continue;
+    const Kind kind = *read;
+    const Op op = kind == Kind::strings ? Op::not_in : o->op;
     auto [it, added] = group_of.try_emplace({o->path, kind, op}, groups_.size());
     if (added) {
       Group& g = groups_.emplace_back();
@@ -234,23 +223,25 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
   rule_tests_.push_back(static_cast<std::uint32_t>(tests_.size()));
 }
 
+std::optional<FactTestIndex::Kind> FactTestIndex::kind_of(const Executable& exe, Op op,
+                                                          std::uint32_t constant) {
+  if (op == Op::halt || op == Op::not_) return Kind::truth;
+  const Value& c = exe.constant(constant);
+  if ((is_order(op) || op == Op::eq) && is_numeric(c)) return Kind::order;
+  if ((op == Op::ne && c.tag == Tag::string) || (op == Op::not_in && all_strings(c))) {
+    return Kind::strings;
+  }
+  return std::nullopt;
+}
+
 void FactTestIndex::add_rule_test(const Executable& exe, const std::vector<std::uint32_t>& path,
                                   Op op, std::uint32_t constant) {
+  const std::optional<Kind> kind = kind_of(exe, op, constant);
+  if (!kind) return;  // a test the index does not read: the rule finds out itself
   RuleTest t;
   t.op = op;
-  if (op == Op::halt || op == Op::not_) {
-    t.kind = Kind::truth;
-  } else {
-    t.constant = exe.constant(constant);
-    if ((is_order(op) || op == Op::eq) && is_numeric(t.constant)) {
-      t.kind = Kind::order;
-    } else if ((op == Op::ne && t.constant.tag == Tag::string) ||
-               (op == Op::not_in && all_strings(t.constant))) {
-      t.kind = Kind::strings;
-    } else {
-      return;  // a test the index does not read: the rule finds out itself
-    }
-  }
+  t.kind = *kind;
+  if (t.kind != Kind::truth) t.constant = exe.constant(constant);
   t.path = static_cast<std::uint32_t>(test_paths_.size());
   t.depth = static_cast<std::uint32_t>(path.size());
   test_paths_.insert(test_paths_.end(), path.begin(), path.end());

@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -98,6 +99,9 @@ class FactTestIndex {
 
   // The fact at `path`, unknown when it is missing or cannot be reached.
   Value read(const Facts& facts, std::span<const std::uint32_t> path) const;
+  // The kind of a test (op, with constants[constant] unless it is a
+  // truth test), if the index reads it.
+  static std::optional<Kind> kind_of(const Executable& exe, Op op, std::uint32_t constant);
   void add_rule_test(const Executable& exe, const std::vector<std::uint32_t>& path, Op op,
                      std::uint32_t constant);
   bool any_test_false(std::uint32_t rule, const Facts& facts) const;
