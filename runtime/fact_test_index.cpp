@@ -58,7 +58,7 @@ std::vector<Opening> leading_tests(const Image& image, const Function& f) {
       o.constant = code[pc++].a;
       if (pc >= end) return std::nullopt;
       o.op = code[pc++].op;
-      if (!is_order(o.op) && o.op != Op::eq && o.op != Op::ne && o.op != Op::not_in) {
+      if (!is_comparison(o.op) && o.op != Op::not_in) {
         return std::nullopt;
       }
     }
@@ -144,20 +144,20 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
     // The groups take the opening test of a rule without guards (a rule
     // that runs unless it rules it out); the rest are checked one rule at
     // a time, for candidates only (rules_out).
-    std::optional<Opening> o = leading[r].front();
-    const std::optional<Kind> read = kind_of(exe, o->op, o->constant);
-    if (!read || o->op == Op::not_) continue;
+    const Opening& o = leading[r].front();
+    const std::optional<Kind> read = kind_of(exe, o.op, o.constant);
+    if (!read || o.op == Op::not_) continue;
     const Kind kind = *read;
-    const Op op = kind == Kind::strings ? Op::not_in : o->op;
-    auto [it, added] = group_of.try_emplace({o->path, kind, op}, groups_.size());
+    const Op op = kind == Kind::strings ? Op::not_in : o.op;
+    auto [it, added] = group_of.try_emplace({o.path, kind, op}, groups_.size());
     if (added) {
       Group& g = groups_.emplace_back();
-      g.path = o->path;
+      g.path = o.path;
       g.kind = kind;
       g.op = op;
     }
     groups_[it->second].rules.push_back(r);
-    members.push_back(Member{it->second, r, std::move(*o)});
+    members.push_back(Member{it->second, r, o});
   }
 
   // Thresholds sorted by constant; string bitsets over each group's own rules.

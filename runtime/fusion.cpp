@@ -7,11 +7,6 @@ namespace precept::runtime {
 
 namespace {
 
-bool is_comparison(Op op) {
-  return op == Op::eq || op == Op::ne || op == Op::lt || op == Op::le || op == Op::gt ||
-         op == Op::ge;
-}
-
 // The fused form of the run starting with `first`, or `first` unchanged. B
 // holds what the fused instruction needs of the rest when it fits one
 // operand; otherwise the VM reads the instructions that follow itself.

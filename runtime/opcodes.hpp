@@ -90,6 +90,12 @@ inline int pops(const Instr& instr) {
 }
 inline int pushes(const Instr& instr) { return op_info(instr.op).pushes; }
 
+// Whether `op` is one of the six comparisons (eq, ne, lt, le, gt, ge).
+inline bool is_comparison(Op op) {
+  return op == Op::eq || op == Op::ne || op == Op::lt || op == Op::le || op == Op::gt ||
+         op == Op::ge;
+}
+
 // Whether comparison `op` holds of two values that order as `order` (-1, 0
 // or 1).
 inline bool comparison_holds(Op op, int order) {

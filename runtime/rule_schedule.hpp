@@ -37,8 +37,8 @@ class RuleSchedule {
   explicit RuleSchedule(const Executable& exe);
 
   // Calls `run(rule)` for every rule that neither GuardIndex::rules_out nor
-  // the FactTestIndex rules out (its groups or rules_out), in ascending order. `scratch` holds the
-  // candidate bits.
+  // the FactTestIndex rules out (its groups or rules_out), in ascending
+  // order. `scratch` holds the candidate bits.
   template <class Run>
   void each_candidate(const Facts& facts, std::vector<std::uint64_t>& scratch, Run&& run) const {
     const std::vector<std::uint64_t>& hits = facts.guard_hits;

@@ -4,10 +4,6 @@ namespace precept::runtime {
 
 namespace {
 
-bool is_comparison(Op op) {
-  return op == Op::eq || op == Op::ne || op == Op::lt || op == Op::le || op == Op::gt ||
-         op == Op::ge;
-}
 bool is_membership(Op op) { return op == Op::in || op == Op::not_in; }
 
 // Reads the instructions of a function in order; past its end, halts.

@@ -1263,13 +1263,16 @@ struct Vm::State {
     }
     if (budget < test.units) return false;
     budget -= test.units;
-    const Value& constant = schema.constants[test.constant];
+    if (test.form == ScanTest::Form::truth) {
+      if (subject->tag != Tag::boolean) return false;
+      result = subject->b;
+      return true;
+    }
+    const Value& constant = schema.constants[test.constant];  // a truth test has none
     Value r;
     switch (test.form) {
       case ScanTest::Form::truth:
-        if (subject->tag != Tag::boolean) return false;
-        result = subject->b;
-        return true;
+        break;
       case ScanTest::Form::const_in:
         if (!member_inline(constant, *subject, budget, r)) return false;
         result = r.b == (test.op == Op::in);
