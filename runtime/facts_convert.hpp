@@ -4,19 +4,20 @@
 // template over a small adapter so both entry points give the same values,
 // the same input errors and the same messages.
 //
-// An adapter describes "a JSON value" of one library:
+// An adapter describes "a JSON value" of one library; the converter holds
+// one (by value: it is a pointer or two into the parsed document, or empty):
 //
 //   struct Adapter {
-//     using Node = ...;                                  // cheap to copy
-//     static JsonKind kind(Node);
-//     static bool boolean(Node);
-//     static std::int64_t integer(Node);                 // JsonKind::integer
-//     static std::uint64_t unsigned_integer(Node);       // above INT64_MAX only
-//     static double number(Node);                        // JsonKind::number
-//     static std::string_view string(Node);
-//     static std::size_t size(Node);                     // of an array
-//     template <class F> static void each_element(Node, F&&);   // F(Node)
-//     template <class F> static void each_member(Node, F&&);    // F(std::string_view, Node)
+//     using Node = ...;                           // cheap to copy
+//     JsonKind kind(Node) const;
+//     bool boolean(Node) const;
+//     std::int64_t integer(Node) const;           // JsonKind::integer
+//     std::uint64_t unsigned_integer(Node) const; // above INT64_MAX only
+//     double number(Node) const;                  // JsonKind::number
+//     std::string_view string(Node) const;
+//     std::size_t size(Node) const;               // of an array
+//     template <class F> void each_element(Node, F&&) const;  // F(Node)
+//     template <class F> void each_member(Node, F&&) const;   // F(std::string_view, Node)
 //   };
 //
 // Fields are converted in the record type's field order, not in the order of
@@ -69,7 +70,7 @@ class NameTable {
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.value == no_index) return no_index;
-      if (s.hash == h && s.key == key) return s.value;
+      if (s.hash == h && same_text(s.key, key)) return s.value;
     }
   }
 
@@ -79,7 +80,7 @@ class NameTable {
     std::uint64_t hash = 0;
     std::uint32_t value = no_index;
   };
-  static std::uint64_t hash(std::string_view key);
+  static std::uint64_t hash(std::string_view key) { return hash_bytes(key); }
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
 };
@@ -241,9 +242,9 @@ class Converter : public ConverterBase {
     std::uint8_t state = 0;  // absent, present, repeated
   };
 
-  Converter(const Executable& exe, const SchemaTables& tables, Facts& facts,
+  Converter(A adapter, const Executable& exe, const SchemaTables& tables, Facts& facts,
             const FactLimits& limits, ConvertScratch& scratch, std::vector<FieldSlot>& fields)
-      : ConverterBase(exe, tables, facts, limits, scratch), fields_(fields) {}
+      : ConverterBase(exe, tables, facts, limits, scratch), a_(adapter), fields_(fields) {}
 
   // Converts the document (an object) into facts.root at path 0.
   void run(Node document) {
@@ -270,12 +271,12 @@ class Converter : public ConverterBase {
     // everything else goes through convert_other, which gives the same
     // values for these.
     const TypeKind want = schema_.types[type].kind;
-    const JsonKind kind = A::kind(v);
-    if (want == TypeKind::string && kind == JsonKind::string) return string(A::string(v), field);
+    const JsonKind kind = a_.kind(v);
+    if (want == TypeKind::string && kind == JsonKind::string) return string(a_.string(v), field);
     if (want == TypeKind::integer && kind == JsonKind::integer)
-      return Value::integer(A::integer(v));
+      return Value::integer(a_.integer(v));
     if (want == TypeKind::boolean && kind == JsonKind::boolean)
-      return Value::boolean(A::boolean(v));
+      return Value::boolean(a_.boolean(v));
     return convert_other(v, kind, type, step, depth, field);
   }
 
@@ -300,15 +301,15 @@ class Converter : public ConverterBase {
     }
     switch (kind) {
       case JsonKind::boolean:
-        return from_boolean(step, type, A::boolean(v));
+        return from_boolean(step, type, a_.boolean(v));
       case JsonKind::integer:
-        return from_integer(step, type, A::integer(v));
+        return from_integer(step, type, a_.integer(v));
       case JsonKind::unsigned_integer:
-        return from_unsigned(step, type, A::unsigned_integer(v));
+        return from_unsigned(step, type, a_.unsigned_integer(v));
       case JsonKind::number:
-        return from_number(step, type, A::number(v));
+        return from_number(step, type, a_.number(v));
       case JsonKind::string:
-        return from_string(step, type, A::string(v));
+        return from_string(step, type, a_.string(v));
       default:
         return wrong_type(step, type, kind);
     }
@@ -325,11 +326,11 @@ class Converter : public ConverterBase {
 
   Value list(Node array, const TypeDesc& t, std::uint32_t path, std::size_t depth,
              std::uint32_t field) {
-    std::size_t n = A::size(array);
+    std::size_t n = a_.size(array);
     if (n >= no_index) return fail_at(path, "an array of more than 4294967294 elements");
     Value* items = slots_for(n);
     std::uint32_t count = 0;
-    A::each_element(array, [&](Node element) {
+    a_.each_element(array, [&](Node element) {
       if (count == n) return;  // never: size() counted them
       items[count] = convert(element, t.ref, Step{path, count, {}}, depth, field);
       if (items[count].tag == Tag::missing || items[count].tag == Tag::none) unclean(field);
@@ -357,7 +358,7 @@ class Converter : public ConverterBase {
     const NameTable& table = tables_.fields[index];
     FieldSlot* found = fields_.data() + base;
     std::size_t position = 0;
-    A::each_member(object, [&](std::string_view key, Node value) {
+    a_.each_member(object, [&](std::string_view key, Node value) {
       std::uint32_t f = order.read_field(key, position++, table, type);
       if (f == no_index) return;  // unknown or unread
       FieldSlot& slot = found[f];
@@ -382,7 +383,7 @@ class Converter : public ConverterBase {
       if (slot.state == repeated_key) {
         slots[f] = fail(step, "duplicate key " + quote_input(field.name));
         unclean(numbered);
-      } else if (slot.state == present_key && A::kind(slot.node) != JsonKind::null) {
+      } else if (slot.state == present_key && a_.kind(slot.node) != JsonKind::null) {
         slots[f] = convert(slot.node, field.type, step, depth, numbered);
         if (slots[f].tag == Tag::missing || slots[f].tag == Tag::none) unclean(numbered);
       } else {
@@ -408,6 +409,7 @@ class Converter : public ConverterBase {
     if (!guards_.empty()) set_bit(facts_.unclean_fields, field);
   }
 
+  const A a_;
   std::vector<FieldSlot>& fields_;
   std::size_t used_fields_ = 0;  // fields_[0, used_fields_) belong to records being read
   const GuardIndex& guards_ = exe_.guards();

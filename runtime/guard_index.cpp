@@ -4,11 +4,8 @@
 #include <bit>
 #include <string>
 
-#include "runtime/hash.hpp"
 
 namespace precept::runtime {
-
-std::uint64_t GuardIndex::hash(std::string_view text) { return hash_bytes(text); }
 
 GuardIndex::GuardIndex(const Image& image) {
   number_fields(image.schema);

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/hash.hpp"
 #include "runtime/image.hpp"
 
 namespace precept::runtime {
@@ -31,7 +32,7 @@ class GuardIndex {
     for (std::uint64_t at = hash(text) & table.mask;; at = (at + 1) & table.mask) {
       const Slot& slot = table.slots[at];
       if (slot.count == 0) return;
-      if (slot.text == text) {
+      if (same_text(slot.text, text)) {
         for (std::uint32_t k = 0; k < slot.count; ++k) hit(ids_[slot.first + k]);
         return;
       }
@@ -63,7 +64,7 @@ class GuardIndex {
     std::uint32_t count = 0;       // the guards holding it
     std::uint32_t last_guard = 0;  // counted last: a string repeated in a guard counts once
   };
-  static std::uint64_t hash(std::string_view text);
+  static std::uint64_t hash(std::string_view text) { return hash_bytes(text); }
 
   void number_fields(const Schema& schema);
   void index_paths(const std::vector<Guard>& guards);
