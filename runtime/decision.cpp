@@ -114,18 +114,36 @@ void Decision::reset_outputs(std::size_t count) {
   }
 }
 
-EffectEntry Decision::take_effect() {
+std::vector<EffectEntry>& Decision::entries_for(EffectKind kind) {
+  switch (kind) {
+    case EffectKind::deny:
+      return violations;
+    case EffectKind::review:
+      return reviews;
+    case EffectKind::warn:
+      return warnings;
+    default:
+      return obligations;
+  }
+}
+
+EffectEntry& Decision::add_effect(EffectKind kind) {
+  std::vector<EffectEntry>& entries = entries_for(kind);
   if (spare_effects_.empty()) {
     // Pooled entries change places between decisions: room for a typical
     // message up front keeps a longer message from reallocating later.
-    EffectEntry e;
+    EffectEntry& e = entries.emplace_back();
     e.message.reserve(160);
     return e;
   }
-  EffectEntry e = std::move(spare_effects_.back());
+  // Moved straight from the pool to its place: an entry moves twice per
+  // decision (here and in clear), however the VM fills it.
+  EffectEntry& e = entries.emplace_back(std::move(spare_effects_.back()));
   spare_effects_.pop_back();
   // clear() keeps each string's and vector's capacity for the new contents;
   // the strings inside go to take_string, whoever fills them next.
+  e.rule = 0;
+  e.effect = 0;
   e.message.clear();
   e.has_message = true;
   keep_strings(e);
@@ -133,6 +151,12 @@ EffectEntry Decision::take_effect() {
   e.because.clear();
   e.fields.clear();
   return e;
+}
+
+void Decision::drop_effect(EffectKind kind) {
+  std::vector<EffectEntry>& entries = entries_for(kind);
+  spare_effects_.push_back(std::move(entries.back()));
+  entries.pop_back();
 }
 
 void Decision::keep_strings(EffectEntry& e) {

@@ -94,8 +94,13 @@ struct Decision {
   // vectors wait in a pool for the next decision made into this object, so
   // a Decision reused from one evaluation to the next stops allocating.
   void clear();
-  // An empty entry for the VM to fill, reusing a pooled one when it can.
-  EffectEntry take_effect();
+  // A new, empty entry at the end of the list for `kind` (violations for
+  // deny, reviews, warnings, obligations for require), reusing a pooled one
+  // when it can: the VM fills it in place.
+  EffectEntry& add_effect(EffectKind kind);
+  // Takes back the entry add_effect(kind) just added (a limit stopped the
+  // evaluation while it was being filled).
+  void drop_effect(EffectKind kind);
   // `count` output entries for the VM to fill, pooled ones first.
   void reset_outputs(std::size_t count);
   // A new missing entry at the end of `missing`, reusing a pooled one.
@@ -105,6 +110,7 @@ struct Decision {
   std::string take_string(std::string_view text = {});
 
  private:
+  std::vector<EffectEntry>& entries_for(EffectKind kind);
   // The strings inside an entry taken from the pool, kept for take_string.
   void keep_strings(EffectEntry& e);
 

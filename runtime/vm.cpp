@@ -1052,9 +1052,19 @@ struct Vm::State {
     if (entries >= options->max_entries) throw OutOfFuel{pc, true};
     const RuleDesc& r = exe->image().rules[rule];
     const EffectDesc& desc = r.effects[effect];
-    EffectEntry entry = out->take_effect();
+    EffectEntry& entry = out->add_effect(desc.kind);
     entry.rule = rule;
     entry.effect = effect;
+    try {
+      fill_effect(entry, desc, values, count);
+    } catch (...) {
+      out->drop_effect(desc.kind);  // a limit mid-way: no half-written entry
+      throw;
+    }
+  }
+
+  void fill_effect(EffectEntry& entry, const EffectDesc& desc, const Value* values,
+                   std::uint32_t count) {
     const Value& message = values[0];
     if (message.tag == Tag::none) {
       entry.has_message = false;
@@ -1077,20 +1087,6 @@ struct Vm::State {
       charge(value.size());
     }
     if (options->explain) explain(entry);
-    switch (desc.kind) {
-      case EffectKind::deny:
-        out->violations.push_back(std::move(entry));
-        break;
-      case EffectKind::review:
-        out->reviews.push_back(std::move(entry));
-        break;
-      case EffectKind::warn:
-        out->warnings.push_back(std::move(entry));
-        break;
-      default:
-        out->obligations.push_back(std::move(entry));
-        break;
-    }
   }
 
   // The entry's `because`: the reads of its instance, each path once. Each

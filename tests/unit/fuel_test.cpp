@@ -142,6 +142,35 @@ TEST_CASE("messages are charged by their bytes", "[fuel]") {
   CHECK(decision.warnings.size() < 100);
 }
 
+TEST_CASE("an entry the fuel runs out in is not in the decision", "[fuel]") {
+  // Filling an entry charges its message, then each binding: fuel can run
+  // out between the two. The entry must then go, not stay half written
+  // (a message without its bindings), and the next decision made into the
+  // same object must not see it either.
+  auto c = compile_text(pairs_rules);
+  runtime::Facts facts = load(*c, {{"nums", numbers(3)}, {"text", std::string(10'000, 'x')}});
+  runtime::Vm vm(c->exe);
+  runtime::Decision decision;
+  runtime::EvalOptions options;
+  std::size_t stops = 0;
+  for (std::uint64_t fuel = 9'000; fuel <= 40'000; fuel += 250) {
+    options.fuel = fuel;
+    vm.evaluate(facts, options, decision);
+    if (stopped_by_fuel(decision)) ++stops;
+    for (const runtime::EffectEntry& e : decision.warnings) {
+      INFO("fuel " << fuel);
+      CHECK(e.message.size() > 10'000);
+      CHECK(e.bindings.size() == 2);
+    }
+  }
+  CHECK(stops > 0);
+  options.fuel = runtime::EvalOptions{}.fuel;
+  vm.evaluate(facts, options, decision);
+  REQUIRE(decision.warnings.size() == 3);  // (0, 1), (0, 2), (1, 2)
+  for (const runtime::EffectEntry& e : decision.warnings) CHECK(e.bindings.size() == 2);
+  CHECK(decision.warnings[2].message == "1 2" + std::string(10'000, 'x'));
+}
+
 TEST_CASE("`in` over a list of the facts is charged per element", "[fuel]") {
   // Each instance scans `nums`: 1,000 elements. Uncharged, 2,000 numbers
   // took 15 s to use the default fuel.
