@@ -7,6 +7,8 @@
 #include <optional>
 #include <span>
 #include <tuple>
+#include <type_traits>
+#include <unordered_map>
 
 #include "runtime/executable.hpp"
 
@@ -166,6 +168,8 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
     for (std::size_t k = 0; k < g.rules.size(); ++k) position[g.rules[k]] = k;
   }
   std::vector<std::uint8_t> dropped(groups_.size(), 0);
+  // Per group, its strings and their bitsets, until each group's table is built.
+  std::vector<std::unordered_map<std::string_view, std::uint32_t>> skips(groups_.size());
   for (const Member& m : members) {
     Group& g = groups_[m.group];
     if (g.kind == Kind::order) {
@@ -173,9 +177,10 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
       (c.tag == Tag::integer ? g.integers : g.numbers).push_back(Threshold{c, m.rule});
     } else if (g.kind == Kind::strings && !dropped[m.group]) {
       const std::size_t words = (g.rules.size() + 63) / 64;
-      auto bitset = [&](std::size_t& at) {
+      // A new bitset of the group's rules; offsets stay below max_skip_words.
+      auto bitset = [&](auto& at) {
         if (skip_bits_.size() + words > max_skip_words) return false;
-        at = skip_bits_.size();
+        at = static_cast<std::remove_reference_t<decltype(at)>>(skip_bits_.size());
         skip_bits_.resize(skip_bits_.size() + words, 0);
         return true;
       };
@@ -188,7 +193,7 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
       const Value* items = c.tag == Tag::string ? &c : c.list->items;
       const std::uint32_t count = c.tag == Tag::string ? 1 : c.list->count;
       for (std::uint32_t i = 0; i < count && !dropped[m.group]; ++i) {
-        auto [it, added] = g.skip.try_emplace(items[i].str(), 0);
+        auto [it, added] = skips[m.group].try_emplace(items[i].str(), 0);
         if (added && !bitset(it->second)) dropped[m.group] = 1;
         if (!dropped[m.group]) set_bit(skip_bits_, it->second, position[m.rule]);
       }
@@ -202,6 +207,7 @@ FactTestIndex::FactTestIndex(const Executable& exe) {
     std::stable_sort(g.integers.begin(), g.integers.end(), by_constant);
     std::stable_sort(g.numbers.begin(), g.numbers.end(), by_constant);
     if (dropped[k]) continue;  // its rules run as unindexed ones
+    g.skip.build({skips[k].begin(), skips[k].end()});
     for (std::uint32_t r : g.rules) indexed_[r] = 1;
   }
   // A dropped group marks nothing.
@@ -333,9 +339,9 @@ void FactTestIndex::mark(const Facts& facts, std::vector<std::uint64_t>& bits) c
           mark_all();
           break;
         }
-        auto it = g.skip.find(x.str());
+        const std::uint32_t at = g.skip.find(x.str());
         const std::uint64_t* all = skip_bits_.data() + g.all;
-        const std::uint64_t* skip = it == g.skip.end() ? nullptr : skip_bits_.data() + it->second;
+        const std::uint64_t* skip = at == no_index ? nullptr : skip_bits_.data() + at;
         for (std::size_t w = 0; w * 64 < g.rules.size(); ++w) {
           for (std::uint64_t b = all[w] & ~(skip ? skip[w] : 0); b != 0; b &= b - 1) {
             set_bit(bits, 0, g.rules[w * 64 + static_cast<std::size_t>(std::countr_zero(b))]);

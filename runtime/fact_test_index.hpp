@@ -36,11 +36,11 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "runtime/facts.hpp"
 #include "runtime/image.hpp"
+#include "runtime/name_table.hpp"
 #include "runtime/opcodes.hpp"
 #include "runtime/value.hpp"
 
@@ -83,7 +83,7 @@ class FactTestIndex {
     std::vector<Threshold> integers, numbers;
     // strings: per string, the bitset (offset into skip_bits_) of the
     // group's rules the string rules out.
-    std::unordered_map<std::string_view, std::size_t> skip;
+    NameTable skip;
     std::size_t all = no_bits;  // offset into skip_bits_: every rule of the group
   };
   static constexpr std::size_t no_bits = static_cast<std::size_t>(-1);

@@ -97,18 +97,6 @@ std::string number_text(double d) { return fmt::format("{}", d); }
 
 }  // namespace
 
-void NameTable::build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries) {
-  slots_.assign(table_size(entries.size()), Slot{});
-  mask_ = slots_.size() - 1;
-  for (const auto& [key, value] : entries) {
-    if (find(key) != no_index) continue;
-    std::uint64_t h = hash(key);
-    std::size_t i = h & mask_;
-    while (slots_[i].value != no_index) i = (i + 1) & mask_;
-    slots_[i] = Slot{key, h, value};
-  }
-}
-
 SchemaTables build_tables(const Schema& schema) {
   SchemaTables tables;
   std::vector<std::pair<std::string_view, std::uint32_t>> entries;

@@ -36,6 +36,7 @@
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/name_table.hpp"
 
 namespace precept::runtime::detail {
 
@@ -56,33 +57,6 @@ enum class JsonKind : std::uint8_t {
   array,
   object,
   other,  // nlohmann's binary and discarded values, which JSON text never has
-};
-
-// Maps strings (field names, enum spellings) to indexes with open
-// addressing. The keys point into the Executable's schema.
-class NameTable {
- public:
-  // Earlier entries win over later ones with the same key.
-  void build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries);
-  std::uint32_t find(std::string_view key) const {
-    if (slots_.empty()) return no_index;
-    std::uint64_t h = hash(key);
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.value == no_index) return no_index;
-      if (s.hash == h && same_text(s.key, key)) return s.value;
-    }
-  }
-
- private:
-  struct Slot {
-    std::string_view key;
-    std::uint64_t hash = 0;
-    std::uint32_t value = no_index;
-  };
-  static std::uint64_t hash(std::string_view key) { return hash_bytes(key); }
-  std::vector<Slot> slots_;
-  std::size_t mask_ = 0;
 };
 
 struct EnumTable {
