@@ -168,19 +168,6 @@ const char* effect_plural(EffectKind kind) {
   }
 }
 
-const std::vector<rt::EffectEntry>& entries_of(const rt::Decision& d, EffectKind kind) {
-  switch (kind) {
-    case EffectKind::deny:
-      return d.violations;
-    case EffectKind::review:
-      return d.reviews;
-    case EffectKind::warn:
-      return d.warnings;
-    default:
-      return d.obligations;
-  }
-}
-
 bool matches_target(const std::string& id, const Expect& e) {
   if (e.resolved_target.empty()) return true;  // `expect no deny` without a rule
   if (e.wildcard) return id.compare(0, e.resolved_target.size(), e.resolved_target) == 0;
@@ -288,7 +275,7 @@ ExpectationResult check(const Expect& e, const Program& program, const SourceSet
     case ExpectKind::effect:
     case ExpectKind::no_effect: {
       std::vector<std::string> fired, matching;
-      for (const auto& entry : entries_of(d, e.effect)) {
+      for (const auto& entry : d.entries(static_cast<rt::EffectKind>(e.effect))) {
         const std::string& id = image.rules[entry.rule].id;
         if (std::find(fired.begin(), fired.end(), id) == fired.end()) fired.push_back(id);
         if (matches_target(id, e) &&

@@ -82,10 +82,7 @@ void Decision::clear() {
   explained = false;
   for (OutputEntry& o : outputs) spare_outputs_.push_back(std::move(o));
   outputs.clear();
-  for (auto* entries : {&violations, &reviews, &warnings, &obligations}) {
-    for (EffectEntry& e : *entries) spare_effects_.push_back(std::move(e));
-    entries->clear();
-  }
+  for (auto* entries : {&violations, &reviews, &warnings, &obligations}) entries->clear();
   for (MissingEntry& m : missing) spare_missing_.push_back(std::move(m));
   missing.clear();
   errors.clear();
@@ -114,7 +111,7 @@ void Decision::reset_outputs(std::size_t count) {
   }
 }
 
-std::vector<EffectEntry>& Decision::entries_for(EffectKind kind) {
+EntryList<EffectEntry>& Decision::entries(EffectKind kind) {
   switch (kind) {
     case EffectKind::deny:
       return violations;
@@ -128,22 +125,14 @@ std::vector<EffectEntry>& Decision::entries_for(EffectKind kind) {
 }
 
 EffectEntry& Decision::add_effect(EffectKind kind) {
-  std::vector<EffectEntry>& entries = entries_for(kind);
-  if (spare_effects_.empty()) {
-    // Pooled entries change places between decisions: room for a typical
-    // message up front keeps a longer message from reallocating later.
-    EffectEntry& e = entries.emplace_back();
-    e.message.reserve(160);
-    return e;
-  }
-  // Moved straight from the pool to its place: an entry moves twice per
-  // decision (here and in clear), however the VM fills it.
-  EffectEntry& e = entries.emplace_back(std::move(spare_effects_.back()));
-  spare_effects_.pop_back();
-  // clear() keeps each string's and vector's capacity for the new contents;
-  // the strings inside go to take_string, whoever fills them next.
+  EffectEntry& e = entries(kind).add();
+  // A kept entry keeps each string's and vector's capacity for the new
+  // contents; the strings inside go to take_string, whoever fills them next.
   e.rule = 0;
   e.effect = 0;
+  // Kept entries change kinds' and rules' hands between decisions: room
+  // for a typical message up front keeps a longer one from reallocating.
+  if (e.message.capacity() < 160) e.message.reserve(160);
   e.message.clear();
   e.has_message = true;
   keep_strings(e);
@@ -153,11 +142,7 @@ EffectEntry& Decision::add_effect(EffectKind kind) {
   return e;
 }
 
-void Decision::drop_effect(EffectKind kind) {
-  std::vector<EffectEntry>& entries = entries_for(kind);
-  spare_effects_.push_back(std::move(entries.back()));
-  entries.pop_back();
-}
+void Decision::drop_effect(EffectKind kind) { entries(kind).pop_back(); }
 
 void Decision::keep_strings(EffectEntry& e) {
   auto keep = [&](std::string& s) {
@@ -413,7 +398,7 @@ void write_entry_tail(JsonWriter& w, const RuleDesc& rule, const detail::RuleJso
 }
 
 template <std::size_t N>
-void write_entries(JsonWriter& w, const char (&key)[N], const std::vector<EffectEntry>& entries,
+void write_entries(JsonWriter& w, const char (&key)[N], const EntryList<EffectEntry>& entries,
                    const Image& image, bool explained, RuleTexts& texts) {
   w.key(key);
   w.begin_array();
@@ -435,7 +420,7 @@ void write_entries(JsonWriter& w, const char (&key)[N], const std::vector<Effect
   w.end_array();
 }
 
-void write_obligations(JsonWriter& w, const std::vector<EffectEntry>& entries, const Image& image,
+void write_obligations(JsonWriter& w, const EntryList<EffectEntry>& entries, const Image& image,
                        bool explained, RuleTexts& texts) {
   w.key("obligations");
   w.begin_array();
@@ -495,7 +480,7 @@ void append_because(std::string& out, const EffectEntry& entry, bool explained) 
 }
 
 void append_text_entries(std::string& out, std::string_view verb,
-                         const std::vector<EffectEntry>& entries, const Image& image,
+                         const EntryList<EffectEntry>& entries, const Image& image,
                          bool explained) {
   for (const EffectEntry& entry : entries) {
     const RuleDesc& rule = rule_of(image, entry);

@@ -47,6 +47,43 @@ struct EffectEntry {
   std::vector<std::pair<std::string, std::string>> fields;  // require ... with: key, JSON text
 };
 
+// The entries of one kind in a decision. clear() forgets them without
+// destroying them: the next decision made into the same object refills
+// the same entries, whose strings and vectors keep their memory, instead
+// of moving entries through a pool. Contiguous, like a vector.
+template <class T>
+class EntryList {
+ public:
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T* data() const { return items_.data(); }
+  const T* begin() const { return items_.data(); }
+  const T* end() const { return items_.data() + size_; }
+  T* begin() { return items_.data(); }
+  T* end() { return items_.data() + size_; }
+  const T& operator[](std::size_t i) const { return items_[i]; }
+  T& operator[](std::size_t i) { return items_[i]; }
+  const T& front() const { return items_.front(); }
+  const T& back() const { return items_[size_ - 1]; }
+  T& back() { return items_[size_ - 1]; }
+
+  void push_back(T item) { add() = std::move(item); }
+  // A new last entry: one a previous decision held (its old contents,
+  // for the caller to overwrite) or a default one.
+  T& add() {
+    if (size_ == items_.size()) items_.emplace_back();
+    return items_[size_++];
+  }
+  void pop_back() { --size_; }
+  void clear() { size_ = 0; }
+  // Entries kept for reuse, the ones in the list included.
+  std::size_t kept() const { return items_.size(); }
+
+ private:
+  std::vector<T> items_;
+  std::size_t size_ = 0;
+};
+
 struct OutputEntry {
   std::uint32_t output = 0;  // index into Image::outputs
   bool settled = false;
@@ -82,24 +119,31 @@ struct Decision {
   bool complete = true;
   bool explained = false;            // made with explanations: entries carry `because`
   std::vector<OutputEntry> outputs;  // Image::outputs order
-  std::vector<EffectEntry> violations;
-  std::vector<EffectEntry> reviews;
-  std::vector<EffectEntry> warnings;
-  std::vector<EffectEntry> obligations;
+  EntryList<EffectEntry> violations;
+  EntryList<EffectEntry> reviews;
+  EntryList<EffectEntry> warnings;
+  EntryList<EffectEntry> obligations;
   std::vector<MissingEntry> missing;
   std::vector<ErrorEntry> errors;
   std::vector<RuleCounts> rule_counts;  // Image::rules order
 
-  // Forgets the decision but keeps its memory: the entries' strings and
-  // vectors wait in a pool for the next decision made into this object, so
-  // a Decision reused from one evaluation to the next stops allocating.
+  // Forgets the decision but keeps its memory: the entries stay in their
+  // lists (EntryList) and the strings of the other lists wait in pools for
+  // the next decision made into this object, so a Decision reused from one
+  // evaluation to the next stops allocating.
   void clear();
+  // The list of the entries `kind` makes: violations for deny, reviews,
+  // warnings, obligations for require.
+  EntryList<EffectEntry>& entries(EffectKind kind);
+  const EntryList<EffectEntry>& entries(EffectKind kind) const {
+    return const_cast<Decision*>(this)->entries(kind);
+  }
   // A new, empty entry at the end of the list for `kind` (violations for
-  // deny, reviews, warnings, obligations for require), reusing a pooled one
-  // when it can: the VM fills it in place.
+  // deny, reviews, warnings, obligations for require), reusing one an
+  // earlier decision held when it can: the VM fills it in place.
   EffectEntry& add_effect(EffectKind kind);
   // Takes back the entry add_effect(kind) just added (a limit stopped the
-  // evaluation while it was being filled).
+  // evaluation while it was being filled); it is kept for reuse.
   void drop_effect(EffectKind kind);
   // `count` output entries for the VM to fill, pooled ones first.
   void reset_outputs(std::size_t count);
@@ -110,11 +154,9 @@ struct Decision {
   std::string take_string(std::string_view text = {});
 
  private:
-  std::vector<EffectEntry>& entries_for(EffectKind kind);
-  // The strings inside an entry taken from the pool, kept for take_string.
+  // The strings inside an entry being reused, kept for take_string.
   void keep_strings(EffectEntry& e);
 
-  std::vector<EffectEntry> spare_effects_;
   std::vector<OutputEntry> spare_outputs_;
   std::vector<MissingEntry> spare_missing_;
   std::vector<std::string> spare_strings_;

@@ -20,9 +20,10 @@ namespace {
 
 using runtime::Image;
 
+// A list's `items` points at its first element (the elements are contiguous).
 template <class T>
 const T& item(const void* items, std::size_t index) {
-  return (*static_cast<const std::vector<T>*>(items))[index];
+  return static_cast<const T*>(items)[index];
 }
 
 std::string_view string_at(const void* items, const void*, std::size_t index) {
@@ -60,10 +61,10 @@ Entry entry_at(const void* items, const void* context, std::size_t index) {
   entry.has_message = e.has_message;
   if (effect.kind == runtime::EffectKind::require) entry.obligation = effect.obligation;
   entry.severity = static_cast<Severity>(rule.severity);
-  entry.citations = List<std::string_view>(&rule.cites, nullptr, rule.cites.size(), &string_at);
-  entry.bindings = List<Binding>(&e.bindings, nullptr, e.bindings.size(), &binding_at);
-  entry.because = List<FactRead>(&e.because, nullptr, e.because.size(), &read_at);
-  entry.fields = List<Field>(&e.fields, nullptr, e.fields.size(), &field_at);
+  entry.citations = List<std::string_view>(rule.cites.data(), nullptr, rule.cites.size(), &string_at);
+  entry.bindings = List<Binding>(e.bindings.data(), nullptr, e.bindings.size(), &binding_at);
+  entry.because = List<FactRead>(e.because.data(), nullptr, e.because.size(), &read_at);
+  entry.fields = List<Field>(e.fields.data(), nullptr, e.fields.size(), &field_at);
   return entry;
 }
 
@@ -76,7 +77,7 @@ Output output_at(const void* items, const void* context, std::size_t index) {
 
 MissingFact missing_at(const void* items, const void*, std::size_t index) {
   const runtime::MissingEntry& m = item<runtime::MissingEntry>(items, index);
-  return MissingFact{m.path, List<std::string_view>(&m.rules, nullptr, m.rules.size(), &view_at)};
+  return MissingFact{m.path, List<std::string_view>(m.rules.data(), nullptr, m.rules.size(), &view_at)};
 }
 
 DecisionError error_at(const void* items, const void*, std::size_t index) {
@@ -90,13 +91,12 @@ const detail::DecisionData* filled(const Decision& d) {
   return data != nullptr && data->executable != nullptr ? data : nullptr;
 }
 
-template <class T, class Item>
-List<T> view(const Decision& d, std::vector<Item> runtime::Decision::*member,
-             typename List<T>::Getter get) {
+template <class T, class Items>
+List<T> view(const Decision& d, Items runtime::Decision::*member, typename List<T>::Getter get) {
   const detail::DecisionData* data = filled(d);
   if (data == nullptr) return {};
-  const std::vector<Item>& items = data->decision.*member;
-  return List<T>(&items, &data->executable->image(), items.size(), get);
+  const Items& items = data->decision.*member;
+  return List<T>(items.data(), &data->executable->image(), items.size(), get);
 }
 
 // What an empty decision says in JSON and text: indeterminate and

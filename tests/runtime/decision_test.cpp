@@ -451,14 +451,17 @@ TEST_CASE("clear resets a decision to allow and keeps its buffers", "[decision]"
   d.outputs = {{0, true, "\"x\""}};
   d.missing = {{"a", {"b"}}};
   d.errors = {{ErrorEntry::Kind::limit, "", "", "x"}};
-  auto capacity = d.violations.capacity();
   d.clear();
   CHECK(d.outcome == Outcome::allow);
   CHECK(d.complete);
   CHECK(!d.explained);
   CHECK(d.violations.empty());
-  CHECK(d.violations.capacity() == capacity);
+  CHECK(d.violations.kept() == 10);  // for the next decision to refill
   CHECK(to_json(d, image) == to_json(Decision{}, image));
+  const EffectEntry& refilled = d.add_effect(EffectKind::deny);
+  CHECK(refilled.message.empty());
+  CHECK(refilled.bindings.empty());
+  CHECK(d.violations.size() == 1);
 }
 
 TEST_CASE("an index past the image's tables is an error, not a read out of bounds", "[decision]") {
