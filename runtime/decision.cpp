@@ -80,20 +80,15 @@ void Decision::clear() {
   outcome = Outcome::allow;
   complete = true;
   explained = false;
-  for (OutputEntry& o : outputs) spare_outputs_.push_back(std::move(o));
   outputs.clear();
   for (auto* entries : {&violations, &reviews, &warnings, &obligations}) entries->clear();
-  for (MissingEntry& m : missing) spare_missing_.push_back(std::move(m));
   missing.clear();
   errors.clear();
   rule_counts.clear();
 }
 
 MissingEntry& Decision::add_missing() {
-  if (spare_missing_.empty()) return missing.emplace_back();
-  missing.push_back(std::move(spare_missing_.back()));
-  spare_missing_.pop_back();
-  MissingEntry& m = missing.back();
+  MissingEntry& m = missing.add();
   m.path.clear();  // both keep their memory for the new contents
   m.rules.clear();
   return m;
@@ -101,14 +96,7 @@ MissingEntry& Decision::add_missing() {
 
 void Decision::reset_outputs(std::size_t count) {
   outputs.clear();
-  while (outputs.size() < count) {
-    if (spare_outputs_.empty()) {
-      outputs.emplace_back();
-    } else {
-      outputs.push_back(std::move(spare_outputs_.back()));
-      spare_outputs_.pop_back();
-    }
-  }
+  while (outputs.size() < count) outputs.add();
 }
 
 EntryList<EffectEntry>& Decision::entries(EffectKind kind) {
@@ -126,16 +114,14 @@ EntryList<EffectEntry>& Decision::entries(EffectKind kind) {
 
 EffectEntry& Decision::add_effect(EffectKind kind) {
   EffectEntry& e = entries(kind).add();
-  // A kept entry keeps each string's and vector's capacity for the new
-  // contents; the strings inside go to take_string, whoever fills them next.
+  // A kept entry's strings and lists keep their memory for the new contents.
   e.rule = 0;
   e.effect = 0;
-  // Kept entries change kinds' and rules' hands between decisions: room
-  // for a typical message up front keeps a longer one from reallocating.
+  // Kept entries change kinds and rules between decisions: room for a
+  // typical message up front keeps a longer one from reallocating.
   if (e.message.capacity() < 160) e.message.reserve(160);
   e.message.clear();
   e.has_message = true;
-  keep_strings(e);
   e.bindings.clear();
   e.because.clear();
   e.fields.clear();
@@ -143,38 +129,6 @@ EffectEntry& Decision::add_effect(EffectKind kind) {
 }
 
 void Decision::drop_effect(EffectKind kind) { entries(kind).pop_back(); }
-
-void Decision::keep_strings(EffectEntry& e) {
-  auto keep = [&](std::string& s) {
-    if (s.capacity() > std::string().capacity()) spare_strings_.push_back(std::move(s));
-  };
-  for (BindingEntry& b : e.bindings) {
-    keep(b.name);
-    keep(b.value);
-  }
-  for (ReadEntry& r : e.because) {
-    keep(r.path);
-    keep(r.value);
-  }
-  for (auto& [key, value] : e.fields) {
-    keep(key);
-    keep(value);
-  }
-}
-
-std::string Decision::take_string(std::string_view text) {
-  std::string s;
-  if (spare_strings_.empty()) {
-    // Pooled strings change roles between decisions: room for a typical
-    // path or value up front saves most of the growing later.
-    s.reserve(48);
-  } else {
-    s = std::move(spare_strings_.back());
-    spare_strings_.pop_back();
-  }
-  s.assign(text);
-  return s;
-}
 
 namespace {
 

@@ -7,7 +7,9 @@
 //   std::string json = to_json(d, exe.image());   // deterministic bytes
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,38 +24,22 @@ const char* to_string(Outcome);
 const char* to_string(Severity);
 const char* to_string(EffectKind);  // deny, review, warn, require, raise
 
-// A `for` variable of a fired instance: the fact path of its element
-// (`data[2]`) or, for an element of a computed collection, its JSON value.
-struct BindingEntry {
-  std::string name;
-  std::string value;  // a path, or JSON text when !is_path
-  bool is_path = true;
-};
-
-// A fact the condition read (explanations): its path and JSON value.
-struct ReadEntry {
-  std::string path;
-  std::string value;  // JSON text
-};
-
-// One effect of one fired rule instance.
-struct EffectEntry {
-  std::uint32_t rule = 0;    // index into Image::rules
-  std::uint32_t effect = 0;  // index into RuleDesc::effects
-  std::string message;       // interpolated; empty when a `require` has none
-  bool has_message = true;
-  std::vector<BindingEntry> bindings;
-  std::vector<ReadEntry> because;                           // with explanations on
-  std::vector<std::pair<std::string, std::string>> fields;  // require ... with: key, JSON text
-};
-
-// The entries of one kind in a decision. clear() forgets them without
-// destroying them: the next decision made into the same object refills
-// the same entries, whose strings and vectors keep their memory, instead
-// of moving entries through a pool. Contiguous, like a vector.
+// A list in a decision (its entries of one kind, an entry's bindings...).
+// clear() forgets the elements without destroying them: the next decision
+// made into the same object refills the same elements, whose strings and
+// lists keep their memory, so a Decision reused from one evaluation to the
+// next stops allocating. Contiguous, like a vector.
 template <class T>
 class EntryList {
  public:
+  EntryList() = default;
+  EntryList(std::initializer_list<T> items) { *this = items; }
+  EntryList& operator=(std::initializer_list<T> items) {
+    clear();
+    for (const T& item : items) push_back(item);
+    return *this;
+  }
+
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const T* data() const { return items_.data(); }
@@ -82,6 +68,31 @@ class EntryList {
  private:
   std::vector<T> items_;
   std::size_t size_ = 0;
+};
+
+// A `for` variable of a fired instance: the fact path of its element
+// (`data[2]`) or, for an element of a computed collection, its JSON value.
+struct BindingEntry {
+  std::string name;
+  std::string value;  // a path, or JSON text when !is_path
+  bool is_path = true;
+};
+
+// A fact the condition read (explanations): its path and JSON value.
+struct ReadEntry {
+  std::string path;
+  std::string value;  // JSON text
+};
+
+// One effect of one fired rule instance.
+struct EffectEntry {
+  std::uint32_t rule = 0;    // index into Image::rules
+  std::uint32_t effect = 0;  // index into RuleDesc::effects
+  std::string message;       // interpolated; empty when a `require` has none
+  bool has_message = true;
+  EntryList<BindingEntry> bindings;
+  EntryList<ReadEntry> because;                           // with explanations on
+  EntryList<std::pair<std::string, std::string>> fields;  // require ... with: key, JSON text
 };
 
 struct OutputEntry {
@@ -118,19 +129,17 @@ struct Decision {
   Outcome outcome = Outcome::allow;
   bool complete = true;
   bool explained = false;            // made with explanations: entries carry `because`
-  std::vector<OutputEntry> outputs;  // Image::outputs order
+  EntryList<OutputEntry> outputs;  // Image::outputs order
   EntryList<EffectEntry> violations;
   EntryList<EffectEntry> reviews;
   EntryList<EffectEntry> warnings;
   EntryList<EffectEntry> obligations;
-  std::vector<MissingEntry> missing;
+  EntryList<MissingEntry> missing;
   std::vector<ErrorEntry> errors;
   std::vector<RuleCounts> rule_counts;  // Image::rules order
 
   // Forgets the decision but keeps its memory: the entries stay in their
-  // lists (EntryList) and the strings of the other lists wait in pools for
-  // the next decision made into this object, so a Decision reused from one
-  // evaluation to the next stops allocating.
+  // lists (EntryList) for the next decision made into this object to refill.
   void clear();
   // The list of the entries `kind` makes: violations for deny, reviews,
   // warnings, obligations for require.
@@ -145,21 +154,10 @@ struct Decision {
   // Takes back the entry add_effect(kind) just added (a limit stopped the
   // evaluation while it was being filled); it is kept for reuse.
   void drop_effect(EffectKind kind);
-  // `count` output entries for the VM to fill, pooled ones first.
+  // `count` output entries for the VM to fill (kept ones, with their old contents).
   void reset_outputs(std::size_t count);
-  // A new missing entry at the end of `missing`, reusing a pooled one.
+  // A new, empty missing entry at the end of `missing`, reusing a kept one.
   MissingEntry& add_missing();
-  // `text` in a string for the VM (a binding, a `with` field, a read of an
-  // explanation), with the memory of one a pooled entry dropped.
-  std::string take_string(std::string_view text = {});
-
- private:
-  // The strings inside an entry being reused, kept for take_string.
-  void keep_strings(EffectEntry& e);
-
-  std::vector<OutputEntry> spare_outputs_;
-  std::vector<MissingEntry> spare_missing_;
-  std::vector<std::string> spare_strings_;
 };
 
 // The JSON form (docs/decisions.md): one line without `pretty`, two-space

@@ -942,16 +942,16 @@ struct Vm::State {
 
   // Lists `who` (a rule's or output's id, in the image) under the missing
   // path's entry, once; the entry is made on the path's first report. The
-  // path's text is written into a scratch string and the entries come
-  // from the decision's pool, so a decision that reports paths it has
-  // reported before allocates nothing.
+  // path's text is written into a scratch string and the entries are ones
+  // the decision kept, so a decision that reports paths it has reported
+  // before allocates nothing.
   void add_missing(std::uint32_t path, std::string_view who) {
     missing_reported = true;
     std::string& text = missing_text;
     text.clear();
     append_path(text, path);
     charge(text.size());
-    std::vector<MissingEntry>& entries = out->missing;
+    EntryList<MissingEntry>& entries = out->missing;
     if (missing_slots.size() < 2 * (entries.size() + 1)) grow_missing_slots();
     const std::size_t mask = missing_slots.size() - 1;
     std::size_t at = hash_bytes(text) & mask;
@@ -1072,17 +1072,20 @@ struct Vm::State {
       append_text(entry.message, message);
       charge(entry.message.size());
     }
-    // Strings from the decision's pool, so that steady state allocates
-    // nothing here either.
+    // Into strings an earlier decision left in the entry (EntryList), so
+    // that steady state allocates nothing here either.
     for (const BindingEntry& b : instance_bindings()) {
       charge(b.value.size());  // copied into every entry
-      entry.bindings.push_back(
-          BindingEntry{out->take_string(b.name), out->take_string(b.value), b.is_path});
+      BindingEntry& to = entry.bindings.add();
+      to.name.assign(b.name);
+      to.value.assign(b.value);
+      to.is_path = b.is_path;
     }
     for (std::uint32_t i = 1; i < count && i - 1 < desc.with_keys.size(); ++i) {
       note_effect_value(values[i]);
-      auto& [key, value] =
-          entry.fields.emplace_back(out->take_string(desc.with_keys[i - 1]), out->take_string());
+      auto& [key, value] = entry.fields.add();
+      key.assign(desc.with_keys[i - 1]);
+      value.clear();
       append_json(value, values[i]);
       charge(value.size());
     }
@@ -1101,7 +1104,9 @@ struct Vm::State {
       if (e.mark == explain_mark) continue;
       e.mark = explain_mark;
       charge(e.path.size() + e.value.size());
-      entry.because.push_back(ReadEntry{out->take_string(e.path), out->take_string(e.value)});
+      ReadEntry& fact_read = entry.because.add();
+      fact_read.path.assign(e.path);
+      fact_read.value.assign(e.value);
     }
   }
   static std::size_t read_hash(std::uint32_t parent, const char* field) {
