@@ -93,7 +93,8 @@ class Arena {
     }
     std::size_t size =
         std::max<std::size_t>(bytes + align, blocks_.empty() ? 16384 : blocks_.back().size * 2);
-    blocks_.push_back(Block{std::make_unique<std::byte[]>(size), size});
+    // Not zeroed: every byte handed out is written before it is read.
+    blocks_.push_back(Block{std::make_unique_for_overwrite<std::byte[]>(size), size});
     enter(blocks_.size() - 1);
     return raw(bytes, align);
   }
