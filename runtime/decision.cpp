@@ -74,15 +74,23 @@ const char* to_string(ErrorEntry::Kind kind) {
   return "invalid";
 }
 
-// Vectors keep their buffers, so a Vm reusing one Decision stops allocating
-// for the top-level lists after the first few evaluations.
-void Decision::clear() {
+namespace {
+// Entries a list of a decision keeps for the next one, at most (the VM lets
+// its own tables go past the same size).
+constexpr std::size_t kept_entries = 4'096;
+}  // namespace
+
+// The lists keep their elements (EntryList), so a Vm reusing one Decision
+// stops allocating after the first few evaluations.
+void Decision::clear() noexcept {
   outcome = Outcome::allow;
   complete = true;
   explained = false;
   outputs.clear();
-  for (auto* entries : {&violations, &reviews, &warnings, &obligations}) entries->clear();
-  missing.clear();
+  for (auto* entries : {&violations, &reviews, &warnings, &obligations}) {
+    entries->clear_keeping(kept_entries);
+  }
+  missing.clear_keeping(kept_entries);
   errors.clear();
   rule_counts.clear();
 }
@@ -113,13 +121,20 @@ EntryList<EffectEntry>& Decision::entries(EffectKind kind) {
 }
 
 EffectEntry& Decision::add_effect(EffectKind kind) {
-  EffectEntry& e = entries(kind).add();
+  EntryList<EffectEntry>& list = entries(kind);
+  EffectEntry& e = list.add();
+  // Kept entries change rules between decisions: room for a typical
+  // message up front keeps a longer one from reallocating. If even that
+  // fails, the entry is not left in the list.
+  try {
+    if (e.message.capacity() < 160) e.message.reserve(160);
+  } catch (...) {
+    list.pop_back();
+    throw;
+  }
   // A kept entry's strings and lists keep their memory for the new contents.
   e.rule = 0;
   e.effect = 0;
-  // Kept entries change kinds and rules between decisions: room for a
-  // typical message up front keeps a longer one from reallocating.
-  if (e.message.capacity() < 160) e.message.reserve(160);
   e.message.clear();
   e.has_message = true;
   e.bindings.clear();

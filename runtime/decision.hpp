@@ -34,6 +34,28 @@ class EntryList {
  public:
   EntryList() = default;
   EntryList(std::initializer_list<T> items) { *this = items; }
+  // A copy holds the elements in the list, not the kept ones; a moved-from
+  // list is empty, as a moved-from vector is.
+  EntryList(const EntryList& other) : items_(other.begin(), other.end()), size_(other.size_) {}
+  EntryList(EntryList&& other) noexcept
+      : items_(std::move(other.items_)), size_(std::exchange(other.size_, 0)) {
+    other.items_.clear();
+  }
+  EntryList& operator=(const EntryList& other) {
+    if (this != &other) {
+      clear();
+      for (const T& item : other) push_back(item);
+    }
+    return *this;
+  }
+  EntryList& operator=(EntryList&& other) noexcept {
+    if (this != &other) {
+      items_ = std::move(other.items_);
+      size_ = std::exchange(other.size_, 0);
+      other.items_.clear();
+    }
+    return *this;
+  }
   EntryList& operator=(std::initializer_list<T> items) {
     clear();
     for (const T& item : items) push_back(item);
@@ -49,7 +71,7 @@ class EntryList {
   T* end() { return items_.data() + size_; }
   const T& operator[](std::size_t i) const { return items_[i]; }
   T& operator[](std::size_t i) { return items_[i]; }
-  const T& front() const { return items_.front(); }
+  const T& front() const { return items_[0]; }
   const T& back() const { return items_[size_ - 1]; }
   T& back() { return items_[size_ - 1]; }
 
@@ -61,7 +83,13 @@ class EntryList {
     return items_[size_++];
   }
   void pop_back() { --size_; }
-  void clear() { size_ = 0; }
+  void clear() noexcept { size_ = 0; }
+  // Clears the list and, past `most` kept elements, lets their memory go:
+  // one decision with a huge list does not hold its memory for good.
+  void clear_keeping(std::size_t most) noexcept {
+    size_ = 0;
+    if (items_.size() > most) items_ = std::vector<T>();  // `= {}` would keep the capacity
+  }
   // Entries kept for reuse, the ones in the list included.
   std::size_t kept() const { return items_.size(); }
 
@@ -128,7 +156,7 @@ struct RuleCounts {
 struct Decision {
   Outcome outcome = Outcome::allow;
   bool complete = true;
-  bool explained = false;            // made with explanations: entries carry `because`
+  bool explained = false;          // made with explanations: entries carry `because`
   EntryList<OutputEntry> outputs;  // Image::outputs order
   EntryList<EffectEntry> violations;
   EntryList<EffectEntry> reviews;
@@ -140,7 +168,7 @@ struct Decision {
 
   // Forgets the decision but keeps its memory: the entries stay in their
   // lists (EntryList) for the next decision made into this object to refill.
-  void clear();
+  void clear() noexcept;
   // The list of the entries `kind` makes: violations for deny, reviews,
   // warnings, obligations for require.
   EntryList<EffectEntry>& entries(EffectKind kind);

@@ -169,7 +169,8 @@ bool load_facts(const Executable& exe, const nlohmann::json& document, Facts& ou
     detail::SchemaTables tables = detail::build_tables(exe.schema());
     detail::ConvertScratch scratch;
     std::vector<detail::Converter<NlohmannAdapter>::FieldSlot> fields;
-    detail::Converter<NlohmannAdapter> converter(NlohmannAdapter{}, exe, tables, out, limits, scratch, fields);
+    detail::Converter<NlohmannAdapter> converter(NlohmannAdapter{}, exe, tables, out, limits,
+                                                 scratch, fields);
     converter.run(&document);
     return true;
   } catch (const std::bad_alloc&) {

@@ -4,7 +4,6 @@
 #include <bit>
 #include <string>
 
-
 namespace precept::runtime {
 
 GuardIndex::GuardIndex(const Image& image) {

@@ -1895,7 +1895,8 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   if (s.missing_reported) {
     // As `explained` below: a table grown by many missing paths is let go.
     if (s.missing_slots.size() > 4'096) {
-      s.missing_slots = {};
+      // A new vector, not `= {}`: assigning an empty list keeps the capacity.
+      s.missing_slots = std::vector<std::uint32_t>();
     } else {
       std::fill(s.missing_slots.begin(), s.missing_slots.end(), 0);
     }
@@ -1906,8 +1907,8 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.explained_count = 0;
   if (s.explained.size() > 4'096) {
     // An evaluation that explained many reads does not keep their memory.
-    s.explained = {};
-    s.explained_slots = {};
+    s.explained = std::vector<State::Explained>();
+    s.explained_slots = std::vector<State::ExplainedSlot>();
   }
   ++s.regex_epoch;
   s.output_values.assign(image.outputs.size(), Value::unknown());

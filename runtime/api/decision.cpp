@@ -61,7 +61,8 @@ Entry entry_at(const void* items, const void* context, std::size_t index) {
   entry.has_message = e.has_message;
   if (effect.kind == runtime::EffectKind::require) entry.obligation = effect.obligation;
   entry.severity = static_cast<Severity>(rule.severity);
-  entry.citations = List<std::string_view>(rule.cites.data(), nullptr, rule.cites.size(), &string_at);
+  entry.citations =
+      List<std::string_view>(rule.cites.data(), nullptr, rule.cites.size(), &string_at);
   entry.bindings = List<Binding>(e.bindings.data(), nullptr, e.bindings.size(), &binding_at);
   entry.because = List<FactRead>(e.because.data(), nullptr, e.because.size(), &read_at);
   entry.fields = List<Field>(e.fields.data(), nullptr, e.fields.size(), &field_at);
@@ -77,7 +78,8 @@ Output output_at(const void* items, const void* context, std::size_t index) {
 
 MissingFact missing_at(const void* items, const void*, std::size_t index) {
   const runtime::MissingEntry& m = item<runtime::MissingEntry>(items, index);
-  return MissingFact{m.path, List<std::string_view>(m.rules.data(), nullptr, m.rules.size(), &view_at)};
+  return MissingFact{m.path,
+                     List<std::string_view>(m.rules.data(), nullptr, m.rules.size(), &view_at)};
 }
 
 DecisionError error_at(const void* items, const void*, std::size_t index) {

@@ -65,11 +65,7 @@ Status pick_up(EngineState& engine, EvaluatorScratch& s, const runtime::FactLimi
 void make_empty(DecisionData* data) noexcept {
   if (data == nullptr) return;
   data->executable.reset();
-  try {
-    data->decision.clear();  // keeps its entries for reuse, which may need memory
-  } catch (...) {
-    data->decision = runtime::Decision();
-  }
+  data->decision.clear();  // keeps its entries for reuse
 }
 
 }  // namespace

@@ -586,3 +586,47 @@ TEST_CASE("escaping finds a special byte at every position of a word", "[decisio
   append_json_string(out, "\xff" + std::string(16, 'x'));
   CHECK(out == "\"\xEF\xBF\xBD" + std::string(16, 'x') + "\"");
 }
+
+TEST_CASE("a decision's lists keep their elements for the next decision", "[decision]") {
+  EntryList<EffectEntry> list;
+  for (int i = 0; i < 3; ++i) list.push_back(transfer_violation());
+  list.clear();
+  CHECK(list.empty());
+  CHECK(list.kept() == 3);
+
+  SECTION("a refilled element is the kept one, contents and all") {
+    EffectEntry& e = list.add();
+    CHECK(list.size() == 1);
+    CHECK(e.bindings.size() == 2);  // the caller resets what it fills
+  }
+  SECTION("a copy holds the elements in the list, not the kept ones") {
+    list.push_back(transfer_violation());
+    EntryList<EffectEntry> copy = list;
+    CHECK(copy.size() == 1);
+    CHECK(copy.kept() == 1);
+    copy = list;
+    CHECK(copy.size() == 1);
+  }
+  SECTION("a moved-from list is empty and takes new elements") {
+    list.push_back(transfer_violation());
+    EntryList<EffectEntry> moved = std::move(list);
+    CHECK(moved.size() == 1);
+    CHECK(list.empty());  // NOLINT(bugprone-use-after-move): that is the point
+    CHECK(list.kept() == 0);
+    list.push_back(transfer_violation());
+    CHECK(list.size() == 1);
+    moved = std::move(list);
+    CHECK(list.empty());  // NOLINT(bugprone-use-after-move)
+    CHECK(moved.size() == 1);
+  }
+  SECTION("a decision lets a list of more than 4,096 entries go") {
+    Decision d;
+    for (int i = 0; i < 10; ++i) d.add_effect(EffectKind::warn);
+    d.clear();
+    CHECK(d.warnings.kept() == 10);
+    for (int i = 0; i < 5'000; ++i) d.add_effect(EffectKind::warn);
+    d.clear();
+    CHECK(d.warnings.empty());
+    CHECK(d.warnings.kept() == 0);
+  }
+}
