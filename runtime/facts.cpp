@@ -496,7 +496,13 @@ using detail::JsonKind;
 // through dom::element instead costs a document pointer per node and a
 // type switch per step, which was a quarter of loading a document.
 //
-// A node is the index of a value's tape word.
+// A node is the index of a value's tape word. The tape and string buffer
+// are members simdjson's API marks private; their layout has not changed
+// since simdjson 0.x, and the golden and fuzz tests load every kind of
+// value through it, but a new major version is checked here first.
+static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3,
+              "TapeAdapter reads simdjson 3's DOM tape: check its layout (doc/tape.md) "
+              "against this version, then widen this assertion");
 class TapeAdapter {
  public:
   using Node = std::uint32_t;
