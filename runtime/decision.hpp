@@ -42,10 +42,7 @@ class EntryList {
     other.items_.clear();
   }
   EntryList& operator=(const EntryList& other) {
-    if (this != &other) {
-      clear();
-      for (const T& item : other) push_back(item);
-    }
+    if (this != &other) assign(other.begin(), other.end());
     return *this;
   }
   EntryList& operator=(EntryList&& other) noexcept {
@@ -57,8 +54,7 @@ class EntryList {
     return *this;
   }
   EntryList& operator=(std::initializer_list<T> items) {
-    clear();
-    for (const T& item : items) push_back(item);
+    assign(items.begin(), items.end());
     return *this;
   }
 
@@ -71,7 +67,6 @@ class EntryList {
   T* end() { return items_.data() + size_; }
   const T& operator[](std::size_t i) const { return items_[i]; }
   T& operator[](std::size_t i) { return items_[i]; }
-  const T& front() const { return items_[0]; }
   const T& back() const { return items_[size_ - 1]; }
   T& back() { return items_[size_ - 1]; }
 
@@ -94,6 +89,12 @@ class EntryList {
   std::size_t kept() const { return items_.size(); }
 
  private:
+  // The elements [first, last), copied into kept ones where there are.
+  void assign(const T* first, const T* last) {
+    clear();
+    for (; first != last; ++first) add() = *first;
+  }
+
   std::vector<T> items_;
   std::size_t size_ = 0;
 };

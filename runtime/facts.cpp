@@ -73,10 +73,6 @@ namespace detail {
 
 namespace {
 
-std::size_t table_size(std::size_t entries) {
-  return std::bit_ceil(std::max<std::size_t>(4, entries * 2));
-}
-
 // "public, internal, confidential, restricted", at most ten members.
 std::string member_list(const EnumType& type) {
   constexpr std::size_t shown = 10;
@@ -463,7 +459,7 @@ void ConverterBase::drop_repeats(Value* items, std::uint32_t& count) {
   }
   // Larger sets: an open-addressing table of the kept items' positions.
   std::vector<std::uint32_t>& table = scratch_.seen;
-  table.assign(table_size(count), no_index);
+  table.assign(table_slots(count), no_index);
   const std::size_t mask = table.size() - 1;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::size_t slot = hash_value(items[i]) & mask;

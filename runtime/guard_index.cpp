@@ -1,7 +1,5 @@
 #include "runtime/guard_index.hpp"
 
-#include <algorithm>
-#include <bit>
 #include <string>
 
 namespace precept::runtime {
@@ -81,7 +79,7 @@ void GuardIndex::find_pairs(const std::vector<Guard>& guards, std::vector<Pair>&
   pair_of_string.reserve(string_count);
   pairs.reserve(string_count);
   // Open addressing over the pairs found so far: pair index + 1, 0 for empty.
-  std::vector<std::uint32_t> seen(std::bit_ceil(std::max<std::size_t>(4, string_count * 2)), 0);
+  std::vector<std::uint32_t> seen(table_slots(string_count), 0);
   const std::size_t mask = seen.size() - 1;
   for (std::uint32_t g = 0; g < guard_count_; ++g) {
     const std::uint32_t field = string_field(g);
@@ -114,7 +112,7 @@ void GuardIndex::build_tables(const std::vector<Pair>& pairs) {
     if (distinct[field] == 0) continue;
     table_of_field_[field] = static_cast<std::int32_t>(tables_.size());
     Table& table = tables_.emplace_back();
-    table.slots.resize(std::bit_ceil(std::max<std::size_t>(4, distinct[field] * 2)));
+    table.slots.resize(table_slots(distinct[field]));
     table.mask = table.slots.size() - 1;
   }
   for (const Pair& pair : pairs) {

@@ -1,9 +1,12 @@
 // The hash of byte strings shared by the fact loader's name tables and the
-// constant sets' membership lookup, the word loads it is made of, and an
-// equality test of short byte strings built from the same loads.
+// constant sets' membership lookup, the word loads it is made of, an
+// equality test of short byte strings built from the same loads, and the
+// size of an open-addressing table.
 #pragma once
 
+#include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -42,6 +45,12 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
 }
 inline bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
+}
+
+// Slots for an open-addressing table of `entries` keys: a power of two, at
+// most half full, so that a probe for an absent key ends soon.
+inline std::size_t table_slots(std::size_t entries) {
+  return std::bit_ceil(std::max<std::size_t>(4, entries * 2));
 }
 
 // A 64-bit finaliser: spreads every input bit over the result.

@@ -1,13 +1,9 @@
 #include "runtime/name_table.hpp"
 
-#include <algorithm>
-#include <bit>
-
 namespace precept::runtime {
 
 void NameTable::build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries) {
-  // At most half full, so that a probe for an absent key ends soon.
-  slots_.assign(std::bit_ceil(std::max<std::size_t>(4, entries.size() * 2)), Slot{});
+  slots_.assign(table_slots(entries.size()), Slot{});
   mask_ = slots_.size() - 1;
   for (const auto& [key, value] : entries) {
     if (find(key) != no_index) continue;
