@@ -72,28 +72,23 @@ struct SchemaTables {
 };
 SchemaTables build_tables(const Schema& schema);
 
-// Whether `key` is the `size` bytes at `name`.
-inline bool same_key(std::string_view key, const char* name, std::uint32_t size) {
-  return key.size() == size && same_bytes(key.data(), name, size);
-}
-
 // The keys of the last object of one record type, in order, with the
 // fields they named. Documents from one producer list their keys in one
-// order, so most keys are matched by one comparison with the key at the
-// same position last time instead of a hash lookup.
+// order, so most keys are matched by comparing their words with those of
+// the key at the same position last time instead of a table lookup.
 class KeyOrder {
  public:
-  // The read field `key` names (unread and unknown keys: no_index); keys
-  // are numbered from 0 in each object.
-  std::uint32_t read_field(std::string_view key, std::size_t position, const NameTable& table,
-                           const RecordType& type) {
+  // The read field `key` (whose words are `words`) names (unread and
+  // unknown keys: no_index); keys are numbered from 0 in each object.
+  std::uint32_t read_field(std::string_view key, const TextWords& words, std::size_t position,
+                           const NameTable& table, const RecordType& type) {
     if (position < known_) {
       Key& last = keys_[position];
-      if (last.name != nullptr && same_key(key, last.name, last.size)) return last.field;
-      last = lookup(key, table, type);
+      if (last.matches(key, words)) return last.field;
+      last = lookup(key, words, table, type);
       return last.field;
     }
-    const Key found = lookup(key, table, type);
+    const Key found = lookup(key, words, table, type);
     // Past this many keys everything is looked up: the memory stays small
     // whatever the objects hold. Positions come in order, so this appends
     // keys_[position].
@@ -107,15 +102,22 @@ class KeyOrder {
 
  private:
   struct Key {
+    TextWords words;
     const char* name = nullptr;  // the field's name in the schema; none for an unknown key
     std::uint32_t size = 0;
     std::uint32_t field = no_index;  // no_index for an unread field
+
+    bool matches(std::string_view key, const TextWords& key_words) const {
+      return name != nullptr && words == key_words && size == key.size() &&
+             same_beyond_words(name, key.data(), size);
+    }
   };
-  static Key lookup(std::string_view key, const NameTable& table, const RecordType& type) {
-    const std::uint32_t f = table.find(key);
+  static Key lookup(std::string_view key, const TextWords& words, const NameTable& table,
+                    const RecordType& type) {
+    const std::uint32_t f = table.find(key, words);
     if (f == no_index) return Key{};
     const FieldDesc& field = type.fields[f];
-    return Key{field.name.data(), static_cast<std::uint32_t>(field.name.size()),
+    return Key{words, field.name.data(), static_cast<std::uint32_t>(field.name.size()),
                field.read ? f : no_index};
   }
   std::vector<Key> keys_;
@@ -333,7 +335,7 @@ class Converter : public ConverterBase {
     FieldSlot* found = fields_.data() + base;
     std::size_t position = 0;
     a_.each_member(object, [&](std::string_view key, Node value) {
-      std::uint32_t f = order.read_field(key, position++, table, type);
+      std::uint32_t f = order.read_field(key, TextWords::of(key), position++, table, type);
       if (f == no_index) return;  // unknown or unread
       FieldSlot& slot = found[f];
       if (slot.state == absent_key) {

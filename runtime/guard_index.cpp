@@ -91,7 +91,7 @@ void GuardIndex::find_pairs(const std::vector<Guard>& guards, std::vector<Pair>&
         at = (at + 1) & mask;
       }
       if (seen[at] == 0) {
-        pairs.push_back(Pair{text, h, field, 0, 0, 0});
+        pairs.push_back(Pair{text, field, 0, 0, 0});
         seen[at] = static_cast<std::uint32_t>(pairs.size());
       }
       Pair& pair = pairs[seen[at] - 1];
@@ -104,22 +104,18 @@ void GuardIndex::find_pairs(const std::vector<Guard>& guards, std::vector<Pair>&
   }
 }
 
-// One table per field with strings, at most half full.
+// One name table per field with strings, from the string to its pair's group.
 void GuardIndex::build_tables(const std::vector<Pair>& pairs) {
-  std::vector<std::uint32_t> distinct(field_count_, 0);
-  for (const Pair& pair : pairs) ++distinct[pair.field];
-  for (std::uint32_t field = 0; field < field_count_; ++field) {
-    if (distinct[field] == 0) continue;
-    table_of_field_[field] = static_cast<std::int32_t>(tables_.size());
-    Table& table = tables_.emplace_back();
-    table.slots.resize(table_slots(distinct[field]));
-    table.mask = table.slots.size() - 1;
+  std::vector<std::vector<std::pair<std::string_view, std::uint32_t>>> entries(field_count_);
+  groups_.reserve(pairs.size());
+  for (std::uint32_t p = 0; p < pairs.size(); ++p) {
+    entries[pairs[p].field].emplace_back(pairs[p].text, p);
+    groups_.push_back(Group{pairs[p].first, pairs[p].count});
   }
-  for (const Pair& pair : pairs) {
-    Table& table = tables_[static_cast<std::size_t>(table_of_field_[pair.field])];
-    std::uint64_t at = pair.hash & table.mask;
-    while (table.slots[at].count != 0) at = (at + 1) & table.mask;
-    table.slots[at] = Slot{pair.text, pair.first, pair.count};
+  for (std::uint32_t field = 0; field < field_count_; ++field) {
+    if (entries[field].empty()) continue;
+    table_of_field_[field] = static_cast<std::int32_t>(tables_.size());
+    tables_.emplace_back().build(entries[field]);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "runtime/hash.hpp"
 #include "runtime/image.hpp"
+#include "runtime/name_table.hpp"
 
 namespace precept::runtime {
 
@@ -28,15 +29,10 @@ class GuardIndex {
   // Calls `hit(guard)` for each guard holding `text` at `field`.
   template <class Hit>
   void each_guard_of(std::uint32_t field, std::string_view text, Hit&& hit) const {
-    const Table& table = tables_[static_cast<std::size_t>(table_of_field_[field])];
-    for (std::uint64_t at = hash(text) & table.mask;; at = (at + 1) & table.mask) {
-      const Slot& slot = table.slots[at];
-      if (slot.count == 0) return;
-      if (same_text(slot.text, text)) {
-        for (std::uint32_t k = 0; k < slot.count; ++k) hit(ids_[slot.first + k]);
-        return;
-      }
-    }
+    const std::uint32_t pair = tables_[static_cast<std::size_t>(table_of_field_[field])].find(text);
+    if (pair == no_index) return;
+    const Group& group = groups_[pair];
+    for (std::uint32_t k = 0; k < group.count; ++k) hit(ids_[group.first + k]);
   }
 
   // Whether a rule with these guards cannot fire on a document whose loader
@@ -46,19 +42,14 @@ class GuardIndex {
                  const std::vector<std::uint64_t>& unclean) const;
 
  private:
-  struct Slot {
-    std::string_view text;  // into Image::guards
+  // The guards holding one (field, string): ids_[first, first + count).
+  struct Group {
     std::uint32_t first = 0;
-    std::uint32_t count = 0;  // 0: an empty slot
-  };
-  struct Table {
-    std::vector<Slot> slots;
-    std::uint64_t mask = 0;
+    std::uint32_t count = 0;
   };
   // While building: a distinct (field, string) of the guards.
   struct Pair {
     std::string_view text;
-    std::uint64_t hash = 0;
     std::uint32_t field = 0;
     std::uint32_t first = 0;       // its stretch of ids_
     std::uint32_t count = 0;       // the guards holding it
@@ -78,7 +69,8 @@ class GuardIndex {
   std::size_t field_count_ = 0;
   std::vector<std::uint32_t> field_base_;
   std::vector<std::int32_t> table_of_field_;
-  std::vector<Table> tables_;
+  std::vector<NameTable> tables_;   // per field with strings: string → its group
+  std::vector<Group> groups_;       // per distinct (field, string)
   std::vector<std::uint32_t> ids_;  // guard ids, grouped by (field, string)
   // Per guard g, its path's fields: path_fields_[path_start_[g] .. path_start_[g + 1]).
   std::vector<std::uint32_t> path_start_;

@@ -47,6 +47,41 @@ inline bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
+// A string's first and last eight bytes as two words (overlapping below 16
+// bytes; four and four below 8; every byte of a shorter one in `head`).
+// Two strings of one size up to 16 bytes are the same exactly when their
+// words are, so a table that keeps its keys' words compares a probe with
+// them without reading the keys' text: the loader's field names, enum
+// spellings, guard strings and the constant sets are nearly all that short.
+struct TextWords {
+  std::uint64_t head = 0;
+  std::uint64_t tail = 0;
+
+  static TextWords of(std::string_view text) {
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    if (n >= 8) return {load_u64(p), load_u64(p + n - 8)};
+    if (n >= 4) return {load_u32(p), load_u32(p + n - 4)};
+    if (n == 0) return {};
+    return {std::uint64_t{static_cast<unsigned char>(p[0])} |
+                (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+                (std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16),
+            0};
+  }
+  friend bool operator==(const TextWords&, const TextWords&) = default;
+
+  // A hash for tables whose keys are fixed when they are built (a probe's
+  // length then depends on those keys alone, whatever text is looked up):
+  // one multiply; take the high bits.
+  std::uint64_t hash() const { return (head ^ std::rotl(tail, 29)) * 0x9fb21c651e98df25ULL; }
+};
+
+// Whether `a` and `b`, of one size and with the same words, are the same:
+// only text past 16 bytes is left to compare.
+inline bool same_beyond_words(const char* a, const char* b, std::size_t n) {
+  return n <= 16 || same_bytes(a + 8, b + 8, n - 16);
+}
+
 // Slots for an open-addressing table of `entries` keys: a power of two, at
 // most half full, so that a probe for an absent key ends soon.
 inline std::size_t table_slots(std::size_t entries) {

@@ -1,7 +1,12 @@
 // A map from short strings to 32-bit indexes, built once and then only
 // read, with open addressing: the fact loader's field names and enum
-// spellings, and the fact-test index's string groups. The keys are views:
-// what they point into must outlive the table.
+// spellings, the guard strings of rule indexing, the fact-test index's
+// string groups and the constant sets' membership tests. The keys are
+// views: what they point into must outlive the table.
+//
+// Each slot keeps its key's words (TextWords): a probe compares words, and
+// reads a key's text only past its first 16 bytes. The keys are fixed when
+// the table is built, so the hash is the cheap one of TextWords.
 #pragma once
 
 #include <cstddef>
@@ -21,24 +26,31 @@ class NameTable {
   // a value.
   void build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries);
   // The key's value, or no_index.
-  std::uint32_t find(std::string_view key) const {
+  std::uint32_t find(std::string_view key) const { return find(key, TextWords::of(key)); }
+  // The same, for a key whose words the caller has already taken.
+  std::uint32_t find(std::string_view key, const TextWords& words) const {
     if (slots_.empty()) return no_index;
-    const std::uint64_t h = hash_bytes(key);
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = words.hash() >> shift_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.value == no_index) return no_index;
-      if (s.hash == h && same_text(s.key, key)) return s.value;
+      if (s.words == words && s.size == key.size() &&
+          same_beyond_words(s.text, key.data(), key.size())) {
+        return s.value;
+      }
     }
   }
+  bool empty() const { return slots_.empty(); }
 
  private:
   struct Slot {
-    std::string_view key;
-    std::uint64_t hash = 0;
-    std::uint32_t value = no_index;
+    TextWords words;
+    const char* text = nullptr;
+    std::uint32_t size = 0;
+    std::uint32_t value = no_index;  // no_index: an empty slot
   };
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
+  int shift_ = 0;  // a hash's top bits are its slot: 64 - log2(slots)
 };
 
 }  // namespace precept::runtime

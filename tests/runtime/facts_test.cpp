@@ -12,6 +12,7 @@
 #include "runtime/facts.hpp"
 #include "runtime/facts_convert.hpp"
 #include "runtime/facts_json.hpp"
+#include "runtime/name_table.hpp"
 
 using namespace precept::runtime;
 
@@ -755,26 +756,38 @@ TEST_CASE("truncated and corrupted documents never crash the loader", "[facts]")
   CHECK(loaded > 0);
 }
 
-TEST_CASE("key comparison looks at every byte of keys of every length", "[facts]") {
-  // same_key compares short keys word by word: every length class, and a
-  // difference at every position, must be seen.
+TEST_CASE("a name table tells keys apart by every byte, at every length", "[facts]") {
+  // NameTable compares a probe's words (its first and last eight bytes)
+  // and reads a key's text only past 16 bytes: every length class, and a
+  // difference at every position, must be seen. The keys share prefixes
+  // and suffixes, as field names do.
+  std::vector<std::string> keys;
   for (std::size_t n = 0; n <= 40; ++n) {
-    std::string name;
-    for (std::size_t i = 0; i < n; ++i) name += static_cast<char>('a' + i % 26);
+    std::string key;
+    for (std::size_t i = 0; i < n; ++i) key += static_cast<char>('a' + i % 26);
+    keys.push_back(key);
+  }
+  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
+  for (std::size_t k = 0; k < keys.size(); ++k) entries.emplace_back(keys[k], k);
+  NameTable table;
+  table.build(entries);
+  for (std::size_t n = 0; n < keys.size(); ++n) {
+    const std::string& key = keys[n];
     INFO("length " << n);
-    CHECK(detail::same_key(std::string(name), name.data(), static_cast<std::uint32_t>(n)));
-    CHECK_FALSE(detail::same_key(name + "x", name.data(), static_cast<std::uint32_t>(n)));
-    if (n > 0) {
-      CHECK_FALSE(
-          detail::same_key(name.substr(0, n - 1), name.data(), static_cast<std::uint32_t>(n)));
-    }
+    CHECK(table.find(std::string(key)) == n);  // another copy: found by content
+    CHECK(table.find(key + "#") == no_index);
     for (std::size_t i = 0; i < n; ++i) {
-      std::string key = name;
-      key[i] = 'Z';
+      std::string near = key;
+      near[i] = 'Z';
       INFO("differing at " << i);
-      CHECK_FALSE(detail::same_key(key, name.data(), static_cast<std::uint32_t>(n)));
+      CHECK(table.find(near) == no_index);
     }
   }
+  // A NUL where a key has its last byte (short keys are zero-padded words).
+  CHECK(table.find(std::string("abc\0", 4)) == no_index);
+  CHECK(table.find(std::string("\0", 1)) == no_index);
+  NameTable empty;
+  CHECK(empty.find("a") == no_index);
 }
 
 TEST_CASE("a loader that remembers key order reads every order alike", "[facts]") {
