@@ -100,6 +100,14 @@ std::optional<ScanLoop> match_scan_loop(const std::vector<Instr>& code, const Fu
   loop.settled = acc.b;
   // The back edge, to the loop's iter_next.
   if (!r.next_is(Op::jump) || r.peek().a != pc) return std::nullopt;
+  // The native loop writes the element, the position and the accumulator
+  // back once, after the last element it takes: code in which two of them,
+  // or one of them and the collection, share a local runs as instructions.
+  const std::uint32_t position = loop.iterator + 1;
+  for (std::uint32_t local : {loop.element, loop.accumulator}) {
+    if (local == loop.iterator || local == position) return std::nullopt;
+  }
+  if (loop.element == loop.accumulator) return std::nullopt;
   return loop;
 }
 

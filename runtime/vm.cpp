@@ -1193,54 +1193,85 @@ struct Vm::State {
     std::uint64_t fuel = 0;
   };
   [[gnu::noinline]] ScanStop scan(const ScanLoop& loop, Value* frame, std::uint64_t budget) {
+    // The collection and the iterator's position are the loop's own locals:
+    // checked once, and the position, the element local and the
+    // accumulator written back once, for the last element taken.
+    if (budget == 0) return {false, 0, budget};  // the first iter_next
     const Value& collection = frame[loop.iterator];
     Value& position = frame[loop.iterator + 1];
+    if (collection.tag != Tag::list || position.tag != Tag::integer) {
+      return {true, loop.end, budget - 1};
+    }
+    const ListData& list = *collection.list;
     const ScanSchema schema{exe->constants(), program->field_counts.data(),
                             program->field_counts.size()};
-    for (;;) {
+    const Value acc = frame[loop.accumulator];
+    const bool boolean_acc = acc.tag == Tag::boolean;
+    const bool join_and = loop.join == Op::and_;
+    auto at = static_cast<std::uint64_t>(position.i);
+    const Value* taken = nullptr;  // the last element taken
+    // The accumulator after the last element taken. A boolean one that an
+    // element does not settle keeps its value (false for `some`, true for
+    // `every`), so only a settling element changes it.
+    Value next = boolean_acc ? Value::boolean(acc.b) : acc;
+    ScanStop stop;
+    for (;; ++at) {
       std::uint64_t left = budget;
-      auto unit = [&left] {
-        if (left == 0) return false;
-        --left;
-        return true;
-      };
-      if (!unit()) return {false, 0, budget};  // iter_next
-      if (collection.tag != Tag::list || position.tag != Tag::integer ||
-          static_cast<std::uint64_t>(position.i) >= collection.list->count) {
-        return {true, loop.end, left};
+      if (left == 0) break;  // iter_next: not done
+      --left;
+      if (at >= list.count) {
+        stop = {true, loop.end, left};
+        break;
       }
-      const Value& element = collection.list->items[position.i];
-      if (element.tag == Tag::missing || !unit()) return {false, 0, budget};  // store_local
+      const Value& element = list.items[at];
+      if (element.tag == Tag::missing || left == 0) break;  // store_local: not done
+      --left;
       bool result = false;
-      if (!scan_test(loop.tests[0], element, left, result, schema)) return {false, 0, budget};
+      if (!scan_test(loop.tests[0], element, left, result, schema)) break;
       if (loop.test_count == 2) {
-        if (!unit()) return {false, 0, budget};  // jump_if_false, jump_if_true
-        if (result == (loop.join == Op::and_)) {
-          if (!scan_test(loop.tests[1], element, left, result, schema) || !unit()) {  // and_, or_
-            return {false, 0, budget};
-          }
+        if (left == 0) break;  // jump_if_false, jump_if_true
+        --left;
+        if (result == join_and) {
+          if (!scan_test(loop.tests[1], element, left, result, schema) || left == 0) break;
+          --left;  // and_, or_
         }
       }
-      if (!unit()) return {false, 0, budget};  // acc_or, acc_and
-      Value& acc = frame[loop.accumulator];
-      Value next;
-      if (acc.tag == Tag::boolean) {
-        next = Value::boolean(loop.every ? acc.b && result : acc.b || result);
+      if (left == 0) break;  // acc_or, acc_and
+      --left;
+      bool settled;
+      if (boolean_acc) {
+        const bool b = loop.every ? acc.b && result : acc.b || result;
+        settled = b != loop.every;
+        if (settled) next = Value::boolean(b);
       } else {
         // With a known operand, kleene_and and kleene_or record no reason:
         // computing the new accumulator before deciding to take the element
         // changes nothing.
         const Value v = Value::boolean(result);
-        next = loop.every ? kleene_and(acc, v) : kleene_or(acc, v);
+        const Value joined = loop.every ? kleene_and(next, v) : kleene_or(next, v);
+        settled = truth(joined) == (loop.every ? Kleene::false_ : Kleene::true_);
+        if (!settled && left == 0) break;  // the jump back
+        next = joined;
       }
-      const bool settled = truth(next) == (loop.every ? Kleene::false_ : Kleene::true_);
-      if (!settled && !unit()) return {false, 0, budget};  // the jump back
-      frame[loop.element] = element;
-      ++position.i;
-      acc = next;
+      if (!settled) {
+        if (left == 0) break;  // the jump back
+        --left;
+      }
+      taken = &element;
       budget = left;
-      if (settled) return {true, loop.settled, budget};
+      if (settled) {
+        ++at;
+        stop = {true, loop.settled, budget};
+        break;
+      }
     }
+    if (taken != nullptr) {
+      frame[loop.element] = *taken;
+      frame[loop.accumulator] = next;
+    }
+    position.i = static_cast<std::int64_t>(at);
+    if (!stop.done) stop.fuel = budget;
+    return stop;
   }
   // One test of a scan loop's element, its units taken from `budget`. False:
   // not a case done here (nothing is decided, `budget` may have been spent).
