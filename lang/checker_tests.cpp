@@ -49,7 +49,11 @@ std::string path_text(const std::vector<GivenPathStep>& path) {
     if (auto* name = std::get_if<std::string>(&step.step)) {
       s = child_path(s, *name);
     } else {
-      s += "[" + std::to_string(std::get<std::int64_t>(step.step)) + "]";
+      // Appended piece by piece: `"[" + std::to_string(...)` trips GCC 12's
+      // false -Wrestrict warning at -O3.
+      s += '[';
+      s += std::to_string(std::get<std::int64_t>(step.step));
+      s += ']';
     }
   }
   return s;

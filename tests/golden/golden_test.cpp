@@ -359,7 +359,10 @@ TEST_CASE("each simple quantifier body becomes a scan loop", "[golden]") {
                : test.form == Form::const_in ? " const_in"
                                              : " vs_const";
       shape += test.of_field ? "(field)" : "(element)";
-      if (test.form != Form::truth) shape += " " + std::string(runtime::op_info(test.op).name);
+      if (test.form != Form::truth) {
+        shape += ' ';
+        shape += runtime::op_info(test.op).name;
+      }
     }
     shapes.insert(shape);
   }

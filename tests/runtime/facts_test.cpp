@@ -367,7 +367,10 @@ TEST_CASE("sets drop repeated values and keep the first occurrences in order", "
 
   // Past the small-set path: 200 numbers, 7 distinct.
   std::string text = R"({"count": 1, "ids": [)";
-  for (int i = 0; i < 200; ++i) text += (i ? "," : "") + std::to_string((i * 5) % 7);
+  for (int i = 0; i < 200; ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string((i * 5) % 7);
+  }
   text += "]}";
   load(text, facts);
   const Value& many = slot(facts.root, "ids");

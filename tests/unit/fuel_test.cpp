@@ -4,6 +4,7 @@
 // or explanation copied into every entry) is charged for that work, so a
 // facts document cannot make one decision run long or grow large. Every
 // check here counts something deterministic; none measures time.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -307,7 +308,7 @@ TEST_CASE("the pattern cache is bounded and its state does not change a decision
   CHECK(runtime::to_json(decision, c->exe->image()) == expected);
   for (int round = 0; round < 10; ++round) {
     nlohmann::json others = nlohmann::json::array();
-    for (int i = 0; i < 100; ++i) others.push_back("y" + std::to_string(round * 100 + i));
+    for (int i = 0; i < 100; ++i) others.push_back(fmt::format("y{}", round * 100 + i));
     runtime::Facts other = load(*c, {{"text", "y"}, {"patterns", others}});
     vm.evaluate(other, unlimited, decision);
     CHECK(vm.cached_patterns() <= 64);
