@@ -239,9 +239,16 @@ class Converter : public ConverterBase {
 
   // `depth` counts the arrays and objects enclosing the value.
   // `field` numbers the record field the value sits in (GuardIndex), for
-  // rule indexing.
-  Value convert(Node v, std::uint32_t type, const Step& step, std::size_t depth,
-                std::uint32_t field) {
+  // rule indexing. `step()` gives where the value sits, which only a value
+  // that is not the usual case needs.
+  //
+  // Inlined into the loops over fields and elements: it is called for
+  // nearly every value of a document, and a call (the converter recurses,
+  // so its registers are saved and restored each time) cost as much as the
+  // usual conversion itself.
+  template <class StepOf>
+  [[gnu::always_inline]] Value convert(Node v, std::uint32_t type, StepOf&& step, std::size_t depth,
+                                       std::uint32_t field) {
     // A JSON value of the very kind the schema asks for, the usual case, is
     // converted here, inline in the loops over fields and elements;
     // everything else goes through convert_other, which gives the same
@@ -253,7 +260,7 @@ class Converter : public ConverterBase {
       return Value::integer(a_.integer(v));
     if (want == TypeKind::boolean && kind == JsonKind::boolean)
       return Value::boolean(a_.boolean(v));
-    return convert_other(v, kind, type, step, depth, field);
+    return convert_other(v, kind, type, step(), depth, field);
   }
 
   [[gnu::noinline]] Value convert_other(Node v, JsonKind kind, std::uint32_t type, const Step& step,
@@ -262,7 +269,8 @@ class Converter : public ConverterBase {
     switch (t.kind) {
       case TypeKind::optional:
         if (kind == JsonKind::null) return Value::none_value();
-        return convert(v, t.ref, step, depth, field);
+        return convert(
+            v, t.ref, [&] { return step; }, depth, field);
       case TypeKind::list:
       case TypeKind::set:
         if (kind != JsonKind::array) return wrong_type(step, type, kind);
@@ -292,7 +300,7 @@ class Converter : public ConverterBase {
   }
 
   // A string for a string field, noting the guards it satisfies.
-  Value string(std::string_view text, std::uint32_t field) {
+  [[gnu::always_inline]] Value string(std::string_view text, std::uint32_t field) {
     Value s = Value::string(facts_.arena.copy(text));
     if (!guards_.empty() && guards_.watches(field)) {
       guards_.each_guard_of(field, text, [&](std::uint32_t g) { set_bit(facts_.guard_hits, g); });
@@ -308,7 +316,12 @@ class Converter : public ConverterBase {
     std::uint32_t count = 0;
     a_.each_element(array, [&](Node element) {
       if (count == n) return;  // never: size() counted them
-      items[count] = convert(element, t.ref, Step{path, count, {}}, depth, field);
+      items[count] = convert(
+          element, t.ref,
+          [&] {
+            return Step{path, count, {}};
+          },
+          depth, field);
       if (items[count].tag == Tag::missing || items[count].tag == Tag::none) unclean(field);
       ++count;
     });
@@ -354,10 +367,10 @@ class Converter : public ConverterBase {
         continue;
       }
       const FieldSlot slot = fields_[base + f];  // a copy: nested records grow fields_
-      Step step{path, no_index, field.name};
+      auto step = [&] { return Step{path, no_index, field.name}; };
       const std::uint32_t numbered = first_numbered + static_cast<std::uint32_t>(f);
       if (slot.state == repeated_key) {
-        slots[f] = fail(step, "duplicate key " + quote_input(field.name));
+        slots[f] = fail(step(), "duplicate key " + quote_input(field.name));
         unclean(numbered);
       } else if (slot.state == present_key && a_.kind(slot.node) != JsonKind::null) {
         slots[f] = convert(slot.node, field.type, step, depth, numbered);
