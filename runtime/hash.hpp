@@ -1,7 +1,8 @@
-// The hash of byte strings shared by the fact loader's name tables and the
-// constant sets' membership lookup, the word loads it is made of, an
-// equality test of short byte strings built from the same loads, and the
-// size of an open-addressing table.
+// Hashing and comparing short byte strings: the word loads both are made
+// of, an equality test built from them, the hash of strings that may come
+// from the input (hash_bytes), the words a name table keeps of each key
+// with the cheaper hash of keys fixed when a table is built, and the size
+// of an open-addressing table.
 #pragma once
 
 #include <algorithm>
@@ -47,41 +48,6 @@ inline bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
-// A string's first and last eight bytes as two words (overlapping below 16
-// bytes; four and four below 8; every byte of a shorter one in `head`).
-// Two strings of one size up to 16 bytes are the same exactly when their
-// words are, so a table that keeps its keys' words compares a probe with
-// them without reading the keys' text: the loader's field names, enum
-// spellings, guard strings and the constant sets are nearly all that short.
-struct TextWords {
-  std::uint64_t head = 0;
-  std::uint64_t tail = 0;
-
-  static TextWords of(std::string_view text) {
-    const char* p = text.data();
-    const std::size_t n = text.size();
-    if (n >= 8) return {load_u64(p), load_u64(p + n - 8)};
-    if (n >= 4) return {load_u32(p), load_u32(p + n - 4)};
-    if (n == 0) return {};
-    return {std::uint64_t{static_cast<unsigned char>(p[0])} |
-                (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
-                (std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16),
-            0};
-  }
-  friend bool operator==(const TextWords&, const TextWords&) = default;
-
-  // A hash for tables whose keys are fixed when they are built (a probe's
-  // length then depends on those keys alone, whatever text is looked up):
-  // one multiply; take the high bits.
-  std::uint64_t hash() const { return (head ^ std::rotl(tail, 29)) * 0x9fb21c651e98df25ULL; }
-};
-
-// Whether `a` and `b`, of one size and with the same words, are the same:
-// only text past 16 bytes is left to compare.
-inline bool same_beyond_words(const char* a, const char* b, std::size_t n) {
-  return n <= 16 || same_bytes(a + 8, b + 8, n - 16);
-}
-
 // Slots for an open-addressing table of `entries` keys: a power of two, at
 // most half full, so that a probe for an absent key ends soon.
 inline std::size_t table_slots(std::size_t entries) {
@@ -119,6 +85,53 @@ inline std::uint64_t hash_bytes(std::string_view text) {
         static_cast<unsigned char>(p[n - 1]);
   }
   return mix_bits(h ^ a ^ std::rotl(b * 0x9fb21c651e98df25ULL, 31));
+}
+
+// A string's first and last eight bytes as two words (overlapping below 16
+// bytes; four and four below 8; every byte of a shorter one in `head`).
+// Two strings of one size up to 16 bytes are the same exactly when their
+// words are, so a table that keeps its keys' words compares a probe with
+// them without reading the keys' text: the loader's field names, enum
+// spellings, guard strings and the constant sets are nearly all that short.
+struct TextWords {
+  std::uint64_t head = 0;
+  std::uint64_t tail = 0;
+
+  static TextWords of(std::string_view text) {
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    if (n >= 8) return {load_u64(p), load_u64(p + n - 8)};
+    if (n >= 4) return {load_u32(p), load_u32(p + n - 4)};
+    if (n == 0) return {};
+    return {std::uint64_t{static_cast<unsigned char>(p[0])} |
+                (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+                (std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16),
+            0};
+  }
+  friend bool operator==(const TextWords&, const TextWords&) = default;
+};
+
+// A hash of `text` (whose words are `words`) for tables whose keys are
+// fixed when they are built, to be indexed by its high bits. Up to 16
+// bytes, the words are the whole text: two independent multiplies. A
+// longer text's middle is hashed too, or keys that share their first and
+// last eight bytes (`projects/17/locations/global`) would all start their
+// probes at one slot and make every lookup there walk all of them.
+// (The middle's hash is a call: inlined, it made every probe's code too
+// large to inline where short keys are the rule.)
+[[gnu::noinline]] inline std::uint64_t hash_middle(std::string_view text) {
+  return hash_bytes(text.substr(8, text.size() - 16));
+}
+inline std::uint64_t fixed_key_hash(std::string_view text, const TextWords& words) {
+  std::uint64_t h = (words.head ^ std::rotl(words.tail, 29)) * 0x9fb21c651e98df25ULL;
+  if (text.size() > 16) h ^= hash_middle(text);
+  return h;
+}
+
+// Whether `a` and `b`, of one size and with the same words, are the same:
+// only text past 16 bytes is left to compare.
+inline bool same_beyond_words(const char* a, const char* b, std::size_t n) {
+  return n <= 16 || same_bytes(a + 8, b + 8, n - 16);
 }
 
 }  // namespace precept::runtime

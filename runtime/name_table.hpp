@@ -6,7 +6,8 @@
 //
 // Each slot keeps its key's words (TextWords): a probe compares words, and
 // reads a key's text only past its first 16 bytes. The keys are fixed when
-// the table is built, so the hash is the cheap one of TextWords.
+// the table is built, so a probe's length depends on them alone, whatever
+// is looked up, and the hash can be a cheap one (fixed_key_hash).
 #pragma once
 
 #include <cstddef>
@@ -30,7 +31,7 @@ class NameTable {
   // The same, for a key whose words the caller has already taken.
   std::uint32_t find(std::string_view key, const TextWords& words) const {
     if (slots_.empty()) return no_index;
-    for (std::size_t i = words.hash() >> shift_;; i = (i + 1) & mask_) {
+    for (std::size_t i = fixed_key_hash(key, words) >> shift_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.value == no_index) return no_index;
       if (s.words == words && s.size == key.size() &&
@@ -40,6 +41,9 @@ class NameTable {
     }
   }
   bool empty() const { return slots_.empty(); }
+  // The most slots any key is past its home slot: what a probe can cost
+  // beyond one compare (for tests).
+  std::size_t longest_displacement() const;
 
  private:
   struct Slot {

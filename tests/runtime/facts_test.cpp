@@ -2,6 +2,7 @@
 // and from an nlohmann::json value, which must agree.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -791,6 +792,22 @@ TEST_CASE("a name table tells keys apart by every byte, at every length", "[fact
   CHECK(table.find(std::string("\0", 1)) == no_index);
   NameTable empty;
   CHECK(empty.find("a") == no_index);
+}
+
+TEST_CASE("keys that share their first and last eight bytes do not pile up", "[facts]") {
+  // `projects/<n>/locations/global`: the same words, different middles. A
+  // hash of the words alone sends all 4,096 to one home slot, so a probe
+  // landing there walks thousands of keys and building the table takes
+  // quadratic time; hashed with their middles, no key sits far from home.
+  std::vector<std::string> keys;
+  for (int n = 0; n < 4096; ++n) keys.push_back(fmt::format("projects/{:06}/locations/global", n));
+  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
+  for (std::size_t k = 0; k < keys.size(); ++k) entries.emplace_back(keys[k], k);
+  NameTable table;
+  table.build(entries);
+  CHECK(table.longest_displacement() < 64);
+  for (std::size_t k = 0; k < keys.size(); k += 97) CHECK(table.find(keys[k]) == k);
+  CHECK(table.find("projects/999999/locations/global") == no_index);
 }
 
 TEST_CASE("a loader that remembers key order reads every order alike", "[facts]") {
