@@ -1,9 +1,8 @@
 #include "runtime/executable.hpp"
 
-#include <deque>
-#include <string_view>
-#include <utility>
+#include <bit>
 
+#include "runtime/hash.hpp"
 #include "runtime/verifier.hpp"
 #include "runtime/vm_program.hpp"
 
@@ -15,18 +14,22 @@ namespace {
 constexpr std::uint32_t lookup_min_items = 8;
 
 // A lookup table for a collection whose items are all strings, or null.
-const NameTable* build_lookup(std::deque<NameTable>& lookups, const Value* items,
-                              std::uint32_t count) {
+const StringLookup* build_lookup(Arena& arena, const Value* items, std::uint32_t count) {
   if (count < lookup_min_items) return nullptr;
-  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
-  entries.reserve(count);
   for (std::uint32_t k = 0; k < count; ++k) {
     if (items[k].tag != Tag::string) return nullptr;
-    entries.emplace_back(items[k].str(), k);
   }
-  NameTable& table = lookups.emplace_back();
-  table.build(entries);
-  return &table;
+  const std::uint32_t size = std::bit_ceil(count * 2);
+  std::uint32_t* slots = arena.allocate<std::uint32_t>(size);
+  std::fill(slots, slots + size, 0u);
+  for (std::uint32_t k = 0; k < count; ++k) {
+    std::uint64_t at = hash_bytes(items[k].str()) & (size - 1);
+    while (slots[at] != 0) at = (at + 1) & (size - 1);
+    slots[at] = k + 1;
+  }
+  auto* lookup = arena.allocate<StringLookup>(1);
+  *lookup = StringLookup{slots, size - 1};
+  return lookup;
 }
 
 }  // namespace
@@ -81,7 +84,7 @@ std::shared_ptr<const Executable> Executable::make(Image image, std::string& err
         auto* list = exe->arena_.allocate<ListData>(1);
         const auto count = static_cast<std::uint32_t>(c.elements.size());
         *list = ListData{items, count, no_index, c.kind == Constant::Kind::set,
-                         build_lookup(exe->lookups_, items, count)};
+                         build_lookup(exe->arena_, items, count)};
         v = Value::of_list(list);
         break;
       }

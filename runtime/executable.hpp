@@ -7,7 +7,6 @@
 //   outside the function"
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,8 +44,7 @@ class Executable {
  private:
   Executable();
   Image image_;
-  Arena arena_;                    // holds the constants' lists
-  std::deque<NameTable> lookups_;  // the lists' lookup tables (ListData::lookup)
+  Arena arena_;  // holds the constants' lists
   std::vector<Value> constants_;
   GuardIndex guards_;
   mutable std::once_flag vm_program_made_;

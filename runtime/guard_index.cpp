@@ -106,16 +106,18 @@ void GuardIndex::find_pairs(const std::vector<Guard>& guards, std::vector<Pair>&
 
 // One name table per field with strings, from the string to its pair's group.
 void GuardIndex::build_tables(const std::vector<Pair>& pairs) {
-  std::vector<std::vector<std::pair<std::string_view, std::uint32_t>>> entries(field_count_);
+  std::vector<std::uint32_t> distinct(field_count_, 0);
+  for (const Pair& pair : pairs) ++distinct[pair.field];
+  for (std::uint32_t field = 0; field < field_count_; ++field) {
+    if (distinct[field] == 0) continue;
+    table_of_field_[field] = static_cast<std::int32_t>(tables_.size());
+    tables_.emplace_back().reset(distinct[field]);
+  }
   groups_.reserve(pairs.size());
   for (std::uint32_t p = 0; p < pairs.size(); ++p) {
-    entries[pairs[p].field].emplace_back(pairs[p].text, p);
-    groups_.push_back(Group{pairs[p].first, pairs[p].count});
-  }
-  for (std::uint32_t field = 0; field < field_count_; ++field) {
-    if (entries[field].empty()) continue;
-    table_of_field_[field] = static_cast<std::int32_t>(tables_.size());
-    tables_.emplace_back().build(entries[field]);
+    const Pair& pair = pairs[p];
+    tables_[static_cast<std::size_t>(table_of_field_[pair.field])].insert(pair.text, p);
+    groups_.push_back(Group{pair.first, pair.count});
   }
 }
 

@@ -92,7 +92,7 @@ inline std::uint64_t hash_bytes(std::string_view text) {
 // Two strings of one size up to 16 bytes are the same exactly when their
 // words are, so a table that keeps its keys' words compares a probe with
 // them without reading the keys' text: the loader's field names, enum
-// spellings, guard strings and the constant sets are nearly all that short.
+// spellings and guard strings are nearly all that short.
 struct TextWords {
   std::uint64_t head = 0;
   std::uint64_t tail = 0;

@@ -6,15 +6,30 @@
 namespace precept::runtime {
 
 void NameTable::build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries) {
-  slots_.assign(table_slots(entries.size()), Slot{});
+  reset(entries.size());
+  for (const auto& [key, value] : entries) insert(key, value);
+}
+
+void NameTable::reset(std::size_t entries) {
+  slots_.assign(table_slots(entries), Slot{});
   mask_ = slots_.size() - 1;
   shift_ = 64 - std::countr_zero(slots_.size());
-  for (const auto& [key, value] : entries) {
-    const TextWords words = TextWords::of(key);
-    if (find(key, words) != no_index) continue;
-    std::size_t i = fixed_key_hash(key, words) >> shift_;
-    while (slots_[i].value != no_index) i = (i + 1) & mask_;
-    slots_[i] = Slot{words, key.data(), static_cast<std::uint32_t>(key.size()), value};
+}
+
+void NameTable::insert(std::string_view key, std::uint32_t value) {
+  // One walk of the probe sequence: the key is already there (the earlier
+  // entry wins) or this is the empty slot it goes in.
+  const TextWords words = TextWords::of(key);
+  for (std::size_t i = fixed_key_hash(key, words) >> shift_;; i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    if (s.value == no_index) {
+      s = Slot{words, key.data(), static_cast<std::uint32_t>(key.size()), value};
+      return;
+    }
+    if (s.words == words && s.size == key.size() &&
+        same_beyond_words(s.text, key.data(), key.size())) {
+      return;
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 // A map from short strings to 32-bit indexes, built once and then only
 // read, with open addressing: the fact loader's field names and enum
-// spellings, the guard strings of rule indexing, the fact-test index's
-// string groups and the constant sets' membership tests. The keys are
-// views: what they point into must outlive the table.
+// spellings, the guard strings of rule indexing and the fact-test index's
+// string groups. The keys are views: what they point into must outlive the
+// table.
 //
 // Each slot keeps its key's words (TextWords): a probe compares words, and
 // reads a key's text only past its first 16 bytes. The keys are fixed when
@@ -26,6 +26,11 @@ class NameTable {
   // Earlier entries win over later ones with the same key; no_index is not
   // a value.
   void build(const std::vector<std::pair<std::string_view, std::uint32_t>>& entries);
+  // The same, one entry at a time: an empty table with room for `entries`
+  // keys, then insert() at most that many (the guard index fills thousands
+  // of tables this way without a list of entries for each).
+  void reset(std::size_t entries);
+  void insert(std::string_view key, std::uint32_t value);
   // The key's value, or no_index.
   std::uint32_t find(std::string_view key) const { return find(key, TextWords::of(key)); }
   // The same, for a key whose words the caller has already taken.
