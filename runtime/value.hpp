@@ -36,9 +36,10 @@ struct Value;
 
 // A hash table over a constant collection of strings, so `x in EU_EEA` is
 // one probe instead of a scan: slots hold an item's position + 1, 0 is empty.
-// Not a NameTable, whose slots keep their keys' words: a 2000-rule program
-// holds thousands of these sets, and 4-byte slots into the items it already
-// has cost it 2.5 MB less (the probe reads the item's text instead).
+// Not a NameTable, whose slots keep their keys' words: the 2000-rule peer
+// benchmark program holds many of these sets, and 4-byte slots into the
+// items they already have cost it 2.5 MB less (a probe reads the item's
+// text instead).
 struct StringLookup {
   const std::uint32_t* slots = nullptr;
   std::uint32_t mask = 0;  // slot count - 1 (a power of two)
