@@ -316,12 +316,8 @@ class Converter : public ConverterBase {
     std::uint32_t count = 0;
     a_.each_element(array, [&](Node element) {
       if (count == n) return;  // never: size() counted them
-      items[count] = convert(
-          element, t.ref,
-          [&] {
-            return Step{path, count, {}};
-          },
-          depth, field);
+      auto step = [&] { return Step{path, count, {}}; };
+      items[count] = convert(element, t.ref, step, depth, field);
       if (items[count].tag == Tag::missing || items[count].tag == Tag::none) unclean(field);
       ++count;
     });

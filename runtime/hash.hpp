@@ -113,8 +113,8 @@ struct TextWords {
 
 // A hash of `text` (whose words are `words`) for tables whose keys are
 // fixed when they are built, to be indexed by its high bits. Up to 16
-// bytes, the words are the whole text: two independent multiplies. A
-// longer text's middle is hashed too, or keys that share their first and
+// bytes, the words are the whole text: one multiply of the two. A longer
+// text's middle is hashed too, or keys that share their first and
 // last eight bytes (`projects/17/locations/global`) would all start their
 // probes at one slot and make every lookup there walk all of them.
 // (The middle's hash is a call: inlined, it made every probe's code too

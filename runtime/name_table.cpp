@@ -26,10 +26,7 @@ void NameTable::insert(std::string_view key, std::uint32_t value) {
       s = Slot{words, key.data(), static_cast<std::uint32_t>(key.size()), value};
       return;
     }
-    if (s.words == words && s.size == key.size() &&
-        same_beyond_words(s.text, key.data(), key.size())) {
-      return;
-    }
+    if (s.holds(key, words)) return;
   }
 }
 

@@ -39,13 +39,9 @@ class NameTable {
     for (std::size_t i = fixed_key_hash(key, words) >> shift_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.value == no_index) return no_index;
-      if (s.words == words && s.size == key.size() &&
-          same_beyond_words(s.text, key.data(), key.size())) {
-        return s.value;
-      }
+      if (s.holds(key, words)) return s.value;
     }
   }
-  bool empty() const { return slots_.empty(); }
   // The most slots any key is past its home slot: what a probe can cost
   // beyond one compare (for tests).
   std::size_t longest_displacement() const;
@@ -56,6 +52,11 @@ class NameTable {
     const char* text = nullptr;
     std::uint32_t size = 0;
     std::uint32_t value = no_index;  // no_index: an empty slot
+
+    bool holds(std::string_view key, const TextWords& key_words) const {
+      return words == key_words && size == key.size() &&
+             same_beyond_words(text, key.data(), key.size());
+    }
   };
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;

@@ -1239,24 +1239,24 @@ struct Vm::State {
       if (left == 0) break;  // acc_or, acc_and
       --left;
       bool settled;
+      Value joined;  // an unknown accumulator's next value
       if (boolean_acc) {
         const bool b = loop.every ? acc.b && result : acc.b || result;
         settled = b != loop.every;
-        if (settled) next = Value::boolean(b);
+        if (settled) next = Value::boolean(b);  // it stops here: no jump back to charge
       } else {
         // With a known operand, kleene_and and kleene_or record no reason:
         // computing the new accumulator before deciding to take the element
         // changes nothing.
         const Value v = Value::boolean(result);
-        const Value joined = loop.every ? kleene_and(next, v) : kleene_or(next, v);
+        joined = loop.every ? kleene_and(next, v) : kleene_or(next, v);
         settled = truth(joined) == (loop.every ? Kleene::false_ : Kleene::true_);
-        if (!settled && left == 0) break;  // the jump back
-        next = joined;
       }
       if (!settled) {
         if (left == 0) break;  // the jump back
         --left;
       }
+      if (!boolean_acc) next = joined;
       taken = &element;
       budget = left;
       if (settled) {
