@@ -109,6 +109,20 @@ cp "$scratch/out" "$scratch/batch1.jsonl"
 [ "$(sed -n 3p "$scratch/batch1.jsonl" | grep -c '"outcome":"deny"')" = 1 ] || { echo "FAIL: line 3 of the batch is not a deny"; failures=$((failures + 1)); }
 expect 0 "batch, two jobs" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/batch.jsonl" --jobs 2 --now 2026-12-04
 cmp -s "$scratch/out" "$scratch/batch1.jsonl" || { echo "FAIL: --jobs 2 changed the batch output"; failures=$((failures + 1)); }
+# Several blocks of lines, shared out in chunks among three jobs, with a bad
+# line in the second block: the output is still in input order, line for line.
+tr -d '\n' <"$deny_facts" >"$scratch/deny-line.json"
+tr -d '\n' <"$example/fixtures/credit.json" >"$scratch/credit-line.json"
+awk -v deny="$(cat "$scratch/deny-line.json")" -v credit="$(cat "$scratch/credit-line.json")" \
+  'BEGIN { for (i = 1; i <= 5000; ++i) print (i == 3001 ? "{not json" : (i % 7 == 0 ? deny : credit)) }' \
+  >"$scratch/blocks.jsonl"
+expect 2 "a batch of several blocks, one job" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/blocks.jsonl" --now 2026-12-04
+cp "$scratch/out" "$scratch/blocks1.jsonl"
+[ "$(wc -l <"$scratch/blocks1.jsonl")" = 5000 ] || { echo "FAIL: the batch of several blocks wrote $(wc -l <"$scratch/blocks1.jsonl") lines for 5000"; failures=$((failures + 1)); }
+[ "$(sed -n 3001p "$scratch/blocks1.jsonl" | grep -c '^{"error":"line 3001: ')" = 1 ] || { echo "FAIL: line 3001 of the batch is not its error"; failures=$((failures + 1)); }
+[ "$(sed -n 4998p "$scratch/blocks1.jsonl" | grep -c '"outcome":"deny"')" = 1 ] || { echo "FAIL: line 4998 of the batch is not a deny"; failures=$((failures + 1)); }
+expect 2 "a batch of several blocks, three jobs" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/blocks.jsonl" --jobs 3 --now 2026-12-04
+cmp -s "$scratch/out" "$scratch/blocks1.jsonl" || { echo "FAIL: --jobs 3 changed the output of a batch of several blocks"; failures=$((failures + 1)); }
 expect 1 "batch gate" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/batch.jsonl" --fail-on deny
 printf '{"workload": 1}\nnot json\n' >"$scratch/mixed.jsonl"
 expect 2 "batch with a bad line" -- "$rulec" eval -b "$scratch/a.rbc" --batch "$scratch/mixed.jsonl"

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -79,11 +80,11 @@ int run_single(const EvalArgs& args, const std::shared_ptr<const runtime::Execut
   return gate_fails(args.fail_on, worker.decision.outcome) ? exit_failed : exit_ok;
 }
 
-// A block of input lines and, once decided, their output: each job decides
-// a contiguous run of the lines and appends their decisions to its own
-// buffer, so the output is the jobs' buffers in order, written as they are.
+// A block of input lines and, once decided, their output, in chunks of
+// consecutive lines: whichever thread is free takes the next chunk and
+// appends its decisions to the chunk's own buffer, so the output is the
+// chunks' buffers in order, written as they are.
 struct Block {
-  explicit Block(unsigned jobs) : output(jobs) {}
   // The lines one after another in one buffer (reused from one block to the
   // next) with the loader's padding after the last, so each is parsed where
   // it is: `text` holds where each starts and its size.
@@ -95,17 +96,23 @@ struct Block {
   std::string_view line(std::size_t k) const {
     return {buffer.data() + text[k].first, text[k].second};
   }
-  std::vector<std::string> output;  // per job
-  std::vector<char> failed;         // per job: a line was not a facts document
-  std::vector<char> gate;           // per job: a decision fails --fail-on
+  struct Chunk {
+    std::string output;
+    bool failed = false;  // a line was not a facts document
+    bool gate = false;    // a decision fails --fail-on
+  };
+  std::vector<Chunk> chunks;            // grown, never shrunk: buffers are reused
+  std::size_t chunk_count = 0;          // of this block's lines
+  std::atomic<std::size_t> next_chunk;  // the first not yet taken
 };
 
 // JSON Lines in, one compact decision per line out, in input order. A line
 // that is not a facts document gets `{"error": ...}` in its place. The
-// input streams through in blocks of lines: while the jobs decide one
+// input streams through in blocks of lines: while the other jobs decide one
 // block, this thread writes the block before it and reads the one after,
-// so memory stays bounded however long the input is (and a FIFO works)
-// and the jobs never wait for input or output.
+// then decides with them, so memory stays bounded however long the input
+// is (and a FIFO works), no job waits for input or output, and no core
+// idles while another still has lines of the block to decide.
 int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
               const runtime::EvalOptions& options, const Limits& limits) {
   std::string error;
@@ -119,9 +126,13 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   constexpr std::uint64_t max_batch_bytes = std::uint64_t{4} << 30;
   JsonLineReader reader(file.get(), limits.facts.max_bytes, max_batch_bytes);
   constexpr std::size_t block_lines = 2048;
+  // A chunk is small enough that the jobs finish a block within a chunk's
+  // time of each other, and large enough that taking one costs nothing.
+  constexpr std::size_t chunk_lines = 32;
   // A block also stops after this much text, so a file of huge lines
   // cannot hold thousands of them at once.
   constexpr std::size_t block_bytes = std::size_t{32} << 20;
+  // This thread is one of the jobs.
   const unsigned jobs = std::max(1u, args.jobs);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned j = 0; j < jobs; ++j)
@@ -144,14 +155,19 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
       ++b.count;
     }
     b.buffer.append(runtime::FactLoader::text_padding, ' ');
+    b.chunk_count = (b.count + chunk_lines - 1) / chunk_lines;
+    if (b.chunks.size() < b.chunk_count) b.chunks.resize(b.chunk_count);
+    b.next_chunk.store(0, std::memory_order_relaxed);
   };
-  auto decide = [&](Worker& worker, Block& b, unsigned job, std::size_t from, std::size_t to) {
-    std::string& out = b.output[job];
+  auto decide_chunk = [&](Worker& worker, Block& b, std::size_t c) {
+    Block::Chunk& chunk = b.chunks[c];
+    std::string& out = chunk.output;
     out.clear();
-    b.failed[job] = 0;
-    b.gate[job] = 0;
+    chunk.failed = false;
+    chunk.gate = false;
     std::string problem;
-    for (std::size_t k = from; k < to; ++k) {
+    const std::size_t to = std::min(b.count, (c + 1) * chunk_lines);
+    for (std::size_t k = c * chunk_lines; k < to; ++k) {
       const std::size_t line_start = out.size();
       try {
         if (b.too_long[k]) {
@@ -161,7 +177,7 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
           worker.vm.evaluate(worker.facts, options, worker.decision);
           worker.json.append(worker.decision, out);
           out.push_back('\n');
-          b.gate[job] = b.gate[job] || gate_fails(args.fail_on, worker.decision.outcome);
+          chunk.gate = chunk.gate || gate_fails(args.fail_on, worker.decision.outcome);
           continue;
         }
       } catch (const std::bad_alloc&) {
@@ -172,42 +188,42 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
       out += "{\"error\":";
       runtime::append_json_string(out, fmt::format("line {}: {}", b.numbers[k], problem));
       out += "}\n";
-      b.failed[job] = 1;
+      chunk.failed = true;
     }
   };
-  // Starts deciding `b` on threads; joined by the caller.
-  auto start = [&](Block& b, std::vector<std::thread>& threads) {
-    const std::size_t chunk = (b.count + jobs - 1) / jobs;
-    for (unsigned j = 0; j < jobs; ++j) {
-      const std::size_t from = std::min(b.count, j * chunk);
-      const std::size_t to = std::min(b.count, from + chunk);
-      threads.emplace_back(decide, std::ref(*workers[j]), std::ref(b), j, from, to);
+  // Decides chunks of `b` until none is left to take.
+  auto decide = [&](Worker& worker, Block& b) {
+    for (;;) {
+      const std::size_t c = b.next_chunk.fetch_add(1, std::memory_order_relaxed);
+      if (c >= b.chunk_count) return;
+      decide_chunk(worker, b, c);
     }
   };
   bool any_failed = false;
   bool gate = false;
   auto write_block = [&](const Block& b) {
-    for (unsigned j = 0; j < jobs; ++j) {
-      std::fwrite(b.output[j].data(), 1, b.output[j].size(), stdout);
-      any_failed = any_failed || b.failed[j];
-      gate = gate || b.gate[j];
+    for (std::size_t c = 0; c < b.chunk_count; ++c) {
+      const Block::Chunk& chunk = b.chunks[c];
+      std::fwrite(chunk.output.data(), 1, chunk.output.size(), stdout);
+      any_failed = any_failed || chunk.failed;
+      gate = gate || chunk.gate;
     }
   };
 
-  Block blocks[2] = {Block(jobs), Block(jobs)};
-  for (Block& b : blocks) {
-    b.failed.assign(jobs, 0);
-    b.gate.assign(jobs, 0);
-  }
+  Block blocks[2];
   Block* current = &blocks[0];
   Block* previous = nullptr;  // decided, not yet written
   read_block(*current);
   while (current->count > 0) {
+    // Joining the threads orders their writes to the block before this
+    // thread reads it, and this thread's reads of a block before its reuse.
     std::vector<std::thread> threads;
-    start(*current, threads);
+    for (unsigned j = 1; j < jobs; ++j)
+      threads.emplace_back(decide, std::ref(*workers[j]), std::ref(*current));
     if (previous != nullptr) write_block(*previous);
     Block* next = current == &blocks[0] ? &blocks[1] : &blocks[0];
     read_block(*next);  // the block just written, or the unused one
+    decide(*workers[0], *current);
     for (std::thread& t : threads) t.join();
     previous = current;
     current = next;
