@@ -631,6 +631,24 @@ class Verifier {
 
   // ------------------------------------------------------ stack depth ---
 
+  // check_stack's failures: set `error` to the problem at instruction `pc`
+  // of `f` and return false.
+  [[gnu::cold, gnu::noinline]] bool stack_problem(const Function& f, std::uint32_t pc,
+                                                  std::string_view problem, std::string& error) {
+    failed_at_ = pc;
+    error = fmt::format("function `{}`: instruction {} ({}): {}", f.name, pc,
+                        op_name(image_.code[pc].op), problem);
+    return false;
+  }
+  [[gnu::cold, gnu::noinline]] bool flow_problem(const Function& f, std::uint32_t pc,
+                                                 std::uint32_t to, std::string& error) {
+    if (to == f.end)
+      return stack_problem(f, pc, "execution runs off the end of the function", error);
+    over_limit_ = true;
+    return stack_problem(
+        f, pc, fmt::format("the operand stack grows deeper than {}", max_stack_depth), error);
+  }
+
   std::string check_stack(Function& f) {
     // Reused from one function to the next: a bundle has thousands.
     std::vector<std::int32_t>& depth = stack_depth_;
@@ -640,34 +658,34 @@ class Verifier {
     std::int64_t deepest = 0;
     depth[0] = 0;
     work.push_back(f.entry);
+    // The first problem found; the checks below only say whether they
+    // passed, so that a bundle's tens of thousands of instructions build no
+    // string on the way (this loop was most of verifying a large bundle).
+    std::string error;
     while (!work.empty()) {
       const std::uint32_t pc = work.back();
       work.pop_back();
       const Instr& in = image_.code[pc];
       const std::int64_t d = depth[pc - f.entry];
-      auto fail = [&](std::string_view problem) {
-        failed_at_ = pc;
-        return fmt::format("function `{}`: instruction {} ({}): {}", f.name, pc, op_name(in.op),
-                           problem);
-      };
-      // The state after `in` reaches `to` with `to_depth` values on the stack.
-      auto flow = [&](std::uint32_t to, std::int64_t to_depth) -> std::string {
-        if (to == f.end) return fail("execution runs off the end of the function");
-        if (to_depth > max_stack_depth) {
-          over_limit_ = true;
-          return fail(fmt::format("the operand stack grows deeper than {}", max_stack_depth));
-        }
+      auto fail = [&](std::string_view problem) { return stack_problem(f, pc, problem, error); };
+      // The state after `in` reaches `to` with `to_depth` values on the
+      // stack. (Small enough to inline: its messages are made out of line.)
+      auto flow = [&](std::uint32_t to, std::int64_t to_depth) {
+        if (to == f.end || to_depth > max_stack_depth) [[unlikely]]
+          return flow_problem(f, pc, to, error);
         deepest = std::max(deepest, to_depth);
         std::int32_t& known = depth[to - f.entry];
         if (known < 0) {
           known = static_cast<std::int32_t>(to_depth);
           work.push_back(to);
-        } else if (known != to_depth) {
-          return fail(
+        } else if (known != to_depth) [[unlikely]] {
+          return stack_problem(
+              f, pc,
               fmt::format("reaches instruction {} with stack depth {} where another path has {}",
-                          to, to_depth, known));
+                          to, to_depth, known),
+              error);
         }
-        return {};
+        return true;
       };
 
       std::int64_t popped = op_info(in.op).pops;
@@ -675,64 +693,60 @@ class Verifier {
       if (popped == count_from_b) popped = in.b;
       const std::int64_t pushed = op_info(in.op).pushes;
       if (popped > d) {
-        return fail(
-            fmt::format("stack underflow: pops {} values but the stack holds {}", popped, d));
+        fail(fmt::format("stack underflow: pops {} values but the stack holds {}", popped, d));
+        return error;
       }
       deepest = std::max(deepest, d - popped + pushed);
       const std::uint32_t next = pc + 1;
-      std::string error;
       auto both = [&](std::uint32_t first, std::int64_t first_depth, std::uint32_t second,
                       std::int64_t second_depth) {
-        error = flow(first, first_depth);
-        if (error.empty()) error = flow(second, second_depth);
+        return flow(first, first_depth) && flow(second, second_depth);
       };
       auto needs_value = [&] {
-        if (d < 1) error = fail("stack underflow: it needs a value on the stack");
-        return error.empty();
+        return d >= 1 || fail("stack underflow: it needs a value on the stack");
       };
+      bool ok = true;
       switch (in.op) {
         case Op::jump:
-          error = flow(in.a, d);
+          ok = flow(in.a, d);
           break;
         case Op::jump_if_false:
         case Op::jump_if_true:
-          if (needs_value()) both(in.a, d, next, d);
+          ok = needs_value() && both(in.a, d, next, d);
           break;
         case Op::branch:
-          both(in.a, d - 1, in.b, d);
-          if (error.empty()) error = flow(next, d - 1);
+          ok = both(in.a, d - 1, in.b, d) && flow(next, d - 1);
           break;
         case Op::coalesce:
         case Op::take_default:
-          if (needs_value()) both(in.a, d, next, d - 1);
+          ok = needs_value() && both(in.a, d, next, d - 1);
           break;
         case Op::iter_init:
-          both(in.b, d, next, d - 1);
+          ok = both(in.b, d, next, d - 1);
           break;
         case Op::iter_next:
-          both(next, d + 1, in.b, d);
+          ok = both(next, d + 1, in.b, d);
           break;
         case Op::acc_or:
         case Op::acc_and:
         case Op::acc_filter:
-          both(in.b, d - 1, next, d - 1);
+          ok = both(in.b, d - 1, next, d - 1);
           break;
         case Op::jump_unless_state:
-          both(in.b, d, next, d);
+          ok = both(in.b, d, next, d);
           break;
         case Op::ret:
-          if (d != 1) {
-            error = fail(fmt::format("returns with {} values on the stack; it needs exactly 1", d));
-          }
+          if (d != 1)
+            ok = fail(fmt::format("returns with {} values on the stack; it needs exactly 1", d));
           break;
         case Op::halt:
-          if (d != 0) error = fail(fmt::format("halts with {} values left on the stack", d));
+          if (d != 0) ok = fail(fmt::format("halts with {} values left on the stack", d));
           break;
         default:
-          error = flow(next, d - popped + pushed);
+          ok = flow(next, d - popped + pushed);
           break;
       }
-      if (!error.empty()) return error;
+      if (!ok) return error;
     }
     f.max_stack = static_cast<std::uint32_t>(deepest);
     return {};
