@@ -247,7 +247,7 @@ bool read_bench_documents(const std::string& path, std::size_t max_document_byte
     documents.line.push_back(number);
   }
   if (reader.failed()) {
-    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", path, std::strerror(errno));
+    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", path, std::strerror(reader.read_errno()));
     return false;
   }
   if (documents.text.empty()) {

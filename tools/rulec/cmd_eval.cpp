@@ -110,9 +110,10 @@ struct Block {
 // that is not a facts document gets `{"error": ...}` in its place. The
 // input streams through in blocks of lines: while the other jobs decide one
 // block, this thread writes the block before it and reads the one after,
-// then decides with them, so memory stays bounded however long the input
-// is (and a FIFO works), no job waits for input or output, and no core
-// idles while another still has lines of the block to decide.
+// then (with more than one job) decides with them, so memory stays bounded
+// however long the input is (and a FIFO works), no job waits for input or
+// output, and no core idles while another still has lines of the block to
+// decide.
 int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executable>& exe,
               const runtime::EvalOptions& options, const Limits& limits) {
   std::string error;
@@ -132,8 +133,10 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
   // A block also stops after this much text, so a file of huge lines
   // cannot hold thousands of them at once.
   constexpr std::size_t block_bytes = std::size_t{32} << 20;
-  // This thread is one of the jobs.
+  // With several jobs this thread is one of them; with one, a thread of its
+  // own decides while this one reads and writes.
   const unsigned jobs = std::max(1u, args.jobs);
+  const bool reader_decides = jobs > 1;
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned j = 0; j < jobs; ++j)
     workers.push_back(std::make_unique<Worker>(exe, limits.facts));
@@ -218,12 +221,12 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
     // Joining the threads orders their writes to the block before this
     // thread reads it, and this thread's reads of a block before its reuse.
     std::vector<std::thread> threads;
-    for (unsigned j = 1; j < jobs; ++j)
+    for (unsigned j = reader_decides ? 1 : 0; j < jobs; ++j)
       threads.emplace_back(decide, std::ref(*workers[j]), std::ref(*current));
     if (previous != nullptr) write_block(*previous);
     Block* next = current == &blocks[0] ? &blocks[1] : &blocks[0];
     read_block(*next);  // the block just written, or the unused one
-    decide(*workers[0], *current);
+    if (reader_decides) decide(*workers[0], *current);
     for (std::thread& t : threads) t.join();
     previous = current;
     current = next;
@@ -237,7 +240,8 @@ int run_batch(const EvalArgs& args, const std::shared_ptr<const runtime::Executa
     return exit_usage;
   }
   if (reader.failed()) {
-    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", args.batch, std::strerror(errno));
+    fmt::print(stderr, "rulec: cannot read `{}`: {}\n", args.batch,
+               std::strerror(reader.read_errno()));
     return exit_usage;
   }
   if (any_failed) {

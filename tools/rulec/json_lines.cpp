@@ -1,5 +1,6 @@
 #include "tools/rulec/json_lines.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 namespace precept::rulec {
@@ -20,6 +21,7 @@ bool JsonLineReader::fill() {
   if (end_ == 0) {
     eof_ = true;
     failed_ = std::ferror(file_) != 0;
+    if (failed_) read_errno_ = errno;
     return false;
   }
   return true;

@@ -32,8 +32,10 @@ class JsonLineReader {
   // The same, appended to `text` after what it holds (a block of lines in
   // one buffer); on false or too_long nothing is appended.
   bool append_next(std::string& text, std::size_t& number, bool& too_long);
-  // A read error (not the end of the file) stopped the input.
+  // A read error (not the end of the file) stopped the input, and its
+  // errno, kept when it happened: deciding lines since may have changed errno.
   bool failed() const { return failed_; }
+  int read_errno() const { return read_errno_; }
   bool too_big() const { return too_big_; }
 
  private:
@@ -49,6 +51,7 @@ class JsonLineReader {
   std::size_t number_ = 0;
   bool eof_ = false;
   bool failed_ = false;
+  int read_errno_ = 0;
   bool too_big_ = false;
 };
 
