@@ -72,7 +72,8 @@ def google_bench(bench):
     times = {}
     for b in json.loads(out)["benchmarks"]:
         if b.get("aggregate_name") == "median":
-            name = b["run_name"]  # BM_compile/2000
+            # BM_compile/2000 (a fixed iteration count adds /iterations:N)
+            name = b["run_name"].split("/iterations:")[0]
             times[name] = b["real_time"]  # milliseconds (the suite's unit)
     return times
 
