@@ -142,6 +142,12 @@ contains "$scratch/err" "is a folder, not a file" "the folder is named as one"
 if [ -r /proc/self/mem ]; then
   expect 2 "a facts file whose reads fail" -- "$rulec" eval "$example" --facts /proc/self/mem
   contains "$scratch/err" 'cannot read `/proc/self/mem`: ' "the read error gives the reason"
+  # The line reader keeps the errno of the failed read: deciding lines
+  # after it may change errno, and the reason must not read "Success".
+  expect 2 "a batch whose reads fail" -- "$rulec" eval -b "$scratch/a.rbc" --batch /proc/self/mem
+  contains "$scratch/err" 'cannot read `/proc/self/mem`: Input/output error' "the batch read error gives its reason"
+  expect 2 "bench input whose reads fail" -- "$rulec" bench -b "$scratch/a.rbc" --facts /proc/self/mem
+  contains "$scratch/err" 'cannot read `/proc/self/mem`: Input/output error' "the bench read error gives its reason"
 fi
 
 # Given files are facts documents: a device, a FIFO or a folder is refused
