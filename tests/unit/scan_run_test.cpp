@@ -103,8 +103,9 @@ std::uint32_t add_boolean(Image& image, bool b) {
   return add_constant(image, c);
 }
 
-// Inserts `code` before instruction `at`, moving every jump target, function
-// bound and source location after it along.
+// Inserts `code` before instruction `at`, into the function that holds
+// `at`, moving every jump target, function bound and source location after
+// it along (a function that ends at `at` keeps its end).
 void insert_code(Image& image, std::uint32_t at, const std::vector<Instr>& code) {
   const auto n = static_cast<std::uint32_t>(code.size());
   auto moved = [&](std::uint32_t target) { return target >= at ? target + n : target; };
@@ -128,7 +129,7 @@ void insert_code(Image& image, std::uint32_t at, const std::vector<Instr>& code)
   }
   for (runtime::Function& f : image.functions) {
     if (f.entry > at) f.entry += n;
-    if (f.end >= at) f.end += n;
+    if (f.end > at) f.end += n;
   }
   image.code.insert(image.code.begin() + at, code.begin(), code.end());
   image.locs.insert(image.locs.begin() + at, n, runtime::SourceLoc{});
