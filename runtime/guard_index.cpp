@@ -17,6 +17,7 @@ void GuardIndex::number_fields(const Schema& schema) {
     field_count_ += record.fields.size();
   }
   table_of_field_.assign(field_count_, -1);
+  string_filter_.assign(field_count_, 0);
 }
 
 void GuardIndex::index_paths(const std::vector<Guard>& guards) {
@@ -117,6 +118,7 @@ void GuardIndex::build_tables(const std::vector<Pair>& pairs) {
   for (std::uint32_t p = 0; p < pairs.size(); ++p) {
     const Pair& pair = pairs[p];
     tables_[static_cast<std::size_t>(table_of_field_[pair.field])].insert(pair.text, p);
+    string_filter_[pair.field] |= filter_bit(pair.text);
     groups_.push_back(Group{pair.first, pair.count});
   }
 }

@@ -27,8 +27,11 @@ class GuardIndex {
   bool watches(std::uint32_t field) const { return table_of_field_[field] >= 0; }
 
   // Calls `hit(guard)` for each guard holding `text` at `field`.
+  // A string no guard holds is usually turned away by the field's filter,
+  // one bit test, before a table is probed.
   template <class Hit>
   void each_guard_of(std::uint32_t field, std::string_view text, Hit&& hit) const {
+    if ((string_filter_[field] & filter_bit(text)) == 0) return;
     const std::uint32_t pair = tables_[static_cast<std::size_t>(table_of_field_[field])].find(text);
     if (pair == no_index) return;
     const Group& group = groups_[pair];
@@ -56,6 +59,17 @@ class GuardIndex {
     std::uint32_t last_guard = 0;  // counted last: a string repeated in a guard counts once
   };
   static std::uint64_t hash(std::string_view text) { return hash_bytes(text); }
+  // The one bit of a field's filter that `text` sets, from its size and its
+  // first and last bytes: cheap to take, and different for most of the
+  // strings a guard tells apart (country codes, tags, use-case ids).
+  static std::uint64_t filter_bit(std::string_view text) {
+    std::uint64_t key = text.size();
+    if (!text.empty()) {
+      key |= std::uint64_t{static_cast<unsigned char>(text.front())} << 16 |
+             std::uint64_t{static_cast<unsigned char>(text.back())} << 24;
+    }
+    return std::uint64_t{1} << ((key * 0x9e3779b97f4a7c15ULL) >> 58);
+  }
 
   void number_fields(const Schema& schema);
   void index_paths(const std::vector<Guard>& guards);
@@ -69,9 +83,10 @@ class GuardIndex {
   std::size_t field_count_ = 0;
   std::vector<std::uint32_t> field_base_;
   std::vector<std::int32_t> table_of_field_;
-  std::vector<NameTable> tables_;   // per field with strings: string → its group
-  std::vector<Group> groups_;       // per distinct (field, string)
-  std::vector<std::uint32_t> ids_;  // guard ids, grouped by (field, string)
+  std::vector<std::uint64_t> string_filter_;  // per field: filter_bit of each of its strings
+  std::vector<NameTable> tables_;             // per field with strings: string → its group
+  std::vector<Group> groups_;                 // per distinct (field, string)
+  std::vector<std::uint32_t> ids_;            // guard ids, grouped by (field, string)
   // Per guard g, its path's fields: path_fields_[path_start_[g] .. path_start_[g + 1]).
   std::vector<std::uint32_t> path_start_;
   std::vector<std::uint32_t> path_fields_;
