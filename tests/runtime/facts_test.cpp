@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -558,7 +559,7 @@ TEST_CASE("text that is not a facts document does not load", "[facts]") {
         "facts are not valid JSON: offset 6: a number cannot start with `0`");
   {
     // An integer beyond 64 bits is valid JSON (a FLOP count written out):
-    // it loads, as a number, through the nlohmann path.
+    // it loads, as a number.
     FactLoader loader{test_exe()};
     Facts facts;
     std::string error;
@@ -869,8 +870,9 @@ TEST_CASE("a loader that remembers key order reads every order alike", "[facts]"
 }
 
 TEST_CASE("integers beyond 64 bits read as numbers, and strings keep their digits", "[facts]") {
-  // The loader appends `.0` to such integers outside strings; quotes after
-  // escaped backslashes end a string, escaped quotes do not.
+  // The loader rewrites such integers outside strings (`32e19`, or `.0`
+  // after them); quotes after escaped backslashes end a string, escaped
+  // quotes do not.
   const std::string text = R"({"note": "a\"12345678901234567890123\\", "legacy": 1,
       "model": {"flops": 320000000000000000000, "general_purpose": true,
                 "notes": "\\\"99999999999999999999999"},
@@ -891,4 +893,47 @@ TEST_CASE("integers beyond 64 bits read as numbers, and strings keep their digit
   std::string error;
   REQUIRE(load_facts(*test_exe(), nlohmann::json::parse(text), from_json, error));
   same_facts(facts, from_json);
+}
+
+TEST_CASE("an integer beyond 64 bits is the double nearest to it, however it is written",
+          "[facts]") {
+  // Each is rewritten before simdjson reads it: trailing zeros as an
+  // exponent, other digits with `.0`. Either way the value must be the
+  // correctly rounded double of the digits as written, as strtod and the
+  // nlohmann path read them; the first two are just past the 64-bit ranges.
+  const std::vector<std::string> spellings = {
+      "18446744073709551616",
+      "-9223372036854775809",
+      "320000000000000000000",
+      "-92233720368547758080",
+      "123456789012345678901",
+      "100000000000000000000000000000000000000000",
+      "12345678901234567890123456789000000000000000000000",
+      "99999999999999999999999999999999999999999999999999999999999999999999999999999999999999",
+      // The largest double, written out.
+      "17976931348623157" + std::string(292, '0'),
+  };
+  for (const std::string& digits : spellings) {
+    INFO(digits);
+    // Twice, in an array and after a newline, to move it off any boundary.
+    const std::string text = "{\"legacy\": [0, " + digits + "], \"model\": {\"flops\":\n" + digits +
+                             ", \"general_purpose\": true}}";
+    Facts facts;
+    load(text, facts);
+    CHECK(facts.errors.empty());
+    const Value& flops = slot(slot(facts.root, "model"), "flops");
+    REQUIRE(flops.tag == Tag::number);
+    CHECK(flops.d == std::strtod(digits.c_str(), nullptr));
+    Facts from_json;
+    std::string error;
+    REQUIRE(load_facts(*test_exe(), nlohmann::json::parse(text), from_json, error));
+    same_facts(facts, from_json);
+  }
+  // Past the largest double, a number is out of range however it is
+  // written; a valid big integer before another problem is not the problem.
+  CHECK(failure("{\"model\": {\"flops\": 1" + std::string(400, '0') + "}}") ==
+        "facts are not valid JSON: offset 20: `1" + std::string(59, '0') +
+            "...` is out of the range of a number");
+  CHECK(failure(R"({"legacy": 123456789012345678901234567890, "model": tru})") ==
+        "facts are not valid JSON: offset 55: invalid literal; expected `true`");
 }
