@@ -91,7 +91,7 @@ void Decision::clear() noexcept {
     entries->clear_keeping(kept_entries);
   }
   missing.clear_keeping(kept_entries);
-  errors.clear();
+  errors.clear_keeping(kept_entries);
   rule_counts.clear();
 }
 

@@ -164,7 +164,7 @@ struct Decision {
   EntryList<EffectEntry> warnings;
   EntryList<EffectEntry> obligations;
   EntryList<MissingEntry> missing;
-  std::vector<ErrorEntry> errors;
+  EntryList<ErrorEntry> errors;
   std::vector<RuleCounts> rule_counts;  // Image::rules order
 
   // Forgets the decision but keeps its memory: the entries stay in their

@@ -17,7 +17,6 @@
 #include <span>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "runtime/date.hpp"
@@ -161,9 +160,14 @@ struct Vm::State {
   std::vector<std::uint32_t> visit_mark;
   std::uint32_t visit_epoch = 0;
   std::vector<std::uint32_t> leaves;
-  std::vector<std::uint32_t> collect_todo;     // collect()'s stack
-  std::unordered_set<std::string> error_keys;  // `at` and message of each error reported
-  std::string concat_scratch;                  // message interpolation, reused
+  std::vector<std::uint32_t> collect_todo;  // collect()'s stack
+  // decision.errors reported through error(), by `at` and message: as
+  // missing_slots, an entry's index + 1 per slot.
+  std::vector<std::uint32_t> error_slots;
+  bool errors_reported = false;  // since the slots were last emptied
+  std::string place_text;        // the `at` of the error being reported
+  std::string message_text;      // its message, when formatted
+  std::string concat_scratch;    // message interpolation, reused
 
   // Compiled patterns by their text, at most max_cached_regexes. `epoch`:
   // the evaluation that last paid to compile it (see regex()).
@@ -320,27 +324,74 @@ struct Vm::State {
 
   // ---------------------------------------------------------- errors ---
 
-  std::string place(std::uint32_t pc) const {
+  // `file:line:col` of the instruction at `pc`, appended to `text`.
+  void append_place(std::string& text, std::uint32_t pc) const {
     const Image& image = exe->image();
-    if (pc >= image.locs.size()) return {};
+    if (pc >= image.locs.size()) return;
     const SourceLoc& loc = image.locs[pc];
-    if (loc.file >= image.files.size()) return {};
-    return fmt::format("{}:{}:{}", image.files[loc.file].path, loc.line, loc.column);
+    if (loc.file >= image.files.size()) return;
+    fmt::format_to(std::back_inserter(text), "{}:{}:{}", image.files[loc.file].path, loc.line,
+                   loc.column);
   }
-  void error(ErrorEntry::Kind kind, std::uint32_t pc, std::string message) {
-    ErrorEntry e;
-    e.kind = kind;
-    e.at = place(pc);
-    e.message = std::move(message);
-    std::string key = e.at + "\n" + e.message;
-    charge(key.size());
+  // Reports an evaluation error or a limit at `pc`. The entry is one the
+  // decision kept and its strings are refilled, so a decision with errors
+  // allocates no more than one without, once they have grown.
+  void error(ErrorEntry::Kind kind, std::uint32_t pc, std::string_view message) {
+    std::string& at = place_text;
+    at.clear();
+    append_place(at, pc);
+    charge(at.size() + 1 + message.size());  // as for the text `at` newline message
     // The same problem in a loop is reported once.
-    if (!error_keys.insert(std::move(key)).second) return;
-    out->errors.push_back(std::move(e));
+    if (reported_before(at, message)) return;
+    ErrorEntry& e = out->errors.add();
+    e.kind = kind;
+    e.path.clear();
+    e.at.assign(at);
+    e.message.assign(message);
   }
-  Value failed(std::uint32_t pc, std::string message) {
-    error(ErrorEntry::Kind::evaluation, pc, std::move(message));
+  // Whether an error with this `at` and message is in the decision already
+  // (through error()); if not, files the entry error() is about to add.
+  bool reported_before(std::string_view at, std::string_view message) {
+    errors_reported = true;
+    EntryList<ErrorEntry>& entries = out->errors;
+    if (error_slots.size() < 2 * (entries.size() + 1)) grow_error_slots();
+    const std::size_t mask = error_slots.size() - 1;
+    std::size_t slot = error_hash(at, message) & mask;
+    for (; error_slots[slot] != 0; slot = (slot + 1) & mask) {
+      const ErrorEntry& e = entries[error_slots[slot] - 1];
+      if (e.at == at && e.message == message) return true;
+    }
+    error_slots[slot] = static_cast<std::uint32_t>(entries.size() + 1);
+    return false;
+  }
+  static std::uint64_t error_hash(std::string_view at, std::string_view message) {
+    return mix_bits(hash_bytes(at) * 31 + hash_bytes(message));
+  }
+  // Twice as many slots, the errors error() reported so far filed again
+  // (input errors, which come first, are not in the table).
+  void grow_error_slots() {
+    const std::vector<std::uint32_t> filed = error_slots;
+    error_slots.assign(std::max<std::size_t>(16, 2 * error_slots.size()), 0);
+    const std::size_t mask = error_slots.size() - 1;
+    for (std::uint32_t index : filed) {
+      if (index == 0) continue;
+      const ErrorEntry& e = out->errors[index - 1];
+      std::size_t slot = error_hash(e.at, e.message) & mask;
+      while (error_slots[slot] != 0) slot = (slot + 1) & mask;
+      error_slots[slot] = index;
+    }
+  }
+  Value failed(std::uint32_t pc, std::string_view message) {
+    error(ErrorEntry::Kind::evaluation, pc, message);
     return Value::unknown();
+  }
+  // The same, with the message formatted into a string the State keeps
+  // (fmt::format would make a new one each time).
+  template <class... Args>
+  Value failed_formatted(std::uint32_t pc, fmt::format_string<Args...> format, Args&&... args) {
+    message_text.clear();
+    fmt::format_to(std::back_inserter(message_text), format, std::forward<Args>(args)...);
+    return failed(pc, message_text);
   }
 
   // ----------------------------------------------------------- values ---
@@ -675,7 +726,7 @@ struct Vm::State {
     // so each one is checked against the builtin's signature before use.
     for (std::uint32_t i = 0; i < info.arity; ++i) {
       if (!fits(info.params[i], args[i])) {
-        return failed(pc, fmt::format("argument {} of `{}` has the wrong type", i + 1, info.name));
+        return failed_formatted(pc, "argument {} of `{}` has the wrong type", i + 1, info.name);
       }
     }
     const Value& a = args[0];
@@ -718,8 +769,8 @@ struct Vm::State {
       case BuiltinId::matches: {
         const RE2& re = regex(b.str());
         if (!re.ok()) {
-          return failed(
-              pc, fmt::format("`{}` is not a valid regular expression: {}", b.str(), re.error()));
+          return failed_formatted(pc, "`{}` is not a valid regular expression: {}", b.str(),
+                                  re.error());
         }
         // The worst case, text × program, before RE2 runs: a pattern and a
         // text that would take longer than the fuel left stop here.
@@ -740,7 +791,7 @@ struct Vm::State {
         double r = which == BuiltinId::floor ? std::floor(x) : std::ceil(x);
         // The int range as doubles: [-2^63, 2^63), where the cast is exact.
         if (!(r >= -0x1p63 && r < 0x1p63))
-          return failed(pc, fmt::format("`{}` is outside the int range", r));
+          return failed_formatted(pc, "`{}` is outside the int range", r);
         return Value::integer(static_cast<std::int64_t>(r));
       }
       case BuiltinId::days_between:
@@ -1485,8 +1536,8 @@ void Vm::State::run(std::uint32_t function, bool is_rule) {
           } else {
             Value v;
             charged(at, [&] {
-              v = failed(
-                  at, fmt::format("index {} is outside the list (length {})", i.i, xs.list->count));
+              v = failed_formatted(at, "index {} is outside the list (length {})", i.i,
+                                   xs.list->count);
             });
             push(v);
           }
@@ -1933,7 +1984,14 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
     }
     s.missing_reported = false;
   }
-  s.error_keys.clear();
+  if (s.errors_reported) {
+    if (s.error_slots.size() > 4'096) {
+      s.error_slots = std::vector<std::uint32_t>();
+    } else {
+      std::fill(s.error_slots.begin(), s.error_slots.end(), 0);
+    }
+    s.errors_reported = false;
+  }
   ++s.explain_epoch;
   s.explained_count = 0;
   if (s.explained.size() > 4'096) {
@@ -1949,21 +2007,23 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   out.rule_counts.assign(image.rules.size(), RuleCounts{0, 1, 0});
   if (facts.root.tag != Tag::record || facts.root.record == nullptr) {
     std::fill(out.rule_counts.begin(), out.rule_counts.end(), RuleCounts{});
-    ErrorEntry e;
+    ErrorEntry& e = out.errors.add();
     e.kind = ErrorEntry::Kind::input;
-    e.message = "no facts were loaded";
-    out.errors.push_back(std::move(e));
+    e.path.clear();
+    e.at.clear();
+    e.message.assign("no facts were loaded");
     out.complete = false;
     out.outcome = Outcome::indeterminate;
     return;
   }
 
   for (const InputError& e : facts.errors) {
-    ErrorEntry entry;
+    ErrorEntry& entry = out.errors.add();
     entry.kind = ErrorEntry::Kind::input;
-    entry.path = facts.path_text(e.path);
-    entry.message = e.message;
-    out.errors.push_back(std::move(entry));
+    entry.path.clear();
+    s.append_path(entry.path, e.path);
+    entry.at.clear();
+    entry.message.assign(e.message);
   }
 
   bool out_of_fuel = false;
@@ -1997,19 +2057,24 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.metered = false;  // what follows is bounded by the program and the decision so far
 
   if (out_of_fuel) {
-    ErrorEntry e;
+    ErrorEntry& e = out.errors.add();
     e.kind = ErrorEntry::Kind::limit;
-    e.at = s.place(fuel_stop);
-    e.message = too_many_entries
-                    ? fmt::format(
-                          "evaluation stopped at {} entries (violations, reviews, warnings and "
-                          "obligations; the entry limit); the decision is incomplete",
-                          options.max_entries)
-                    : fmt::format(
-                          "evaluation stopped when its {} units of fuel ran out (instructions "
-                          "and the work they do; the fuel limit); the decision is incomplete",
-                          options.fuel);
-    out.errors.push_back(std::move(e));
+    e.path.clear();
+    e.at.clear();
+    s.append_place(e.at, fuel_stop);
+    e.message.clear();
+    auto message = std::back_inserter(e.message);
+    if (too_many_entries) {
+      fmt::format_to(message,
+                     "evaluation stopped at {} entries (violations, reviews, warnings and "
+                     "obligations; the entry limit); the decision is incomplete",
+                     options.max_entries);
+    } else {
+      fmt::format_to(message,
+                     "evaluation stopped when its {} units of fuel ran out (instructions and "
+                     "the work they do; the fuel limit); the decision is incomplete",
+                     options.fuel);
+    }
     out.complete = false;
   }
 

@@ -124,6 +124,36 @@ TEST_CASE("deciding loaded facts allocates nothing in steady state", "[perf]") {
   }
 }
 
+// Every golden case: evaluation errors (division by zero, overflow, bad
+// patterns), input errors, limits, explanations. A decision with errors in
+// it reuses its entries' strings as one without does.
+TEST_CASE("deciding the golden cases allocates nothing in steady state", "[perf]") {
+  const std::filesystem::path cases = PRECEPT_SOURCE_DIR "/tests/golden/cases";
+  std::vector<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::directory_iterator(cases)) {
+    if (entry.is_directory()) folders.push_back(entry.path());
+  }
+  std::sort(folders.begin(), folders.end());
+  REQUIRE(folders.size() >= 40);
+  for (const std::filesystem::path& folder : folders) {
+    std::vector<std::string> documents;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.ends_with(".facts.json")) continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      documents.push_back(text.str());
+    }
+    if (documents.empty()) continue;
+    std::sort(documents.begin(), documents.end());
+    for (bool explain : {false, true}) {
+      INFO(folder.filename().string() << ", explain " << explain);
+      CHECK(steady_state_allocations(folder.string(), documents, explain, 8) == 0);
+    }
+  }
+}
+
 TEST_CASE("the allocation counter sees allocations", "[perf]") {
   // Guards the test above against a counter that never counts.
   // The buffer escapes through a volatile, so the compiler cannot elide it.

@@ -241,6 +241,44 @@ rule many { for a in items for b in items when a.name == b.name then warn "same"
   CHECK(decision.errors[0].message.find("fuel") != std::string::npos);
 }
 
+TEST_CASE("an evaluation error is reported once for each place and message", "[compiler][vm]") {
+  auto image = compile_text(R"(
+rule a { for i in items when n / (n - n) > 0 then warn "a" }
+rule b { for i in items when n % (n - n) > 0 or n / (n - n) > 0 then warn "b" }
+)");
+  std::string error;
+  auto exe = runtime::Executable::make(std::move(image), error);
+  REQUIRE(exe != nullptr);
+  runtime::FactLoader loader(exe);
+  runtime::Vm vm(exe);
+  runtime::Decision decision;
+  runtime::EvalOptions options;
+  auto errors = [&](const std::string& text) {
+    runtime::Facts facts;
+    REQUIRE(loader.load(text, facts, error));
+    vm.evaluate(facts, options, decision);
+    std::vector<std::string> found;
+    for (const runtime::ErrorEntry& e : decision.errors) {
+      found.push_back(std::string(runtime::to_string(e.kind)) + " " + e.path + " " +
+                      e.at.substr(e.at.find(':') + 1) + " " + e.message);
+    }
+    return found;
+  };
+  const std::string three = R"({"n": 4, "items": [{"name": "x", "level": "low"},
+      {"name": "y", "level": "low"}, {"name": "z", "level": "low"}]})";
+  // Three elements each, one entry per place: rule b's two divisions are
+  // two places. The decision object is reused in between, and a document
+  // with no errors or other ones must not see the last one's.
+  const std::vector<std::string> expected = {"evaluation  11:30 division by zero",
+                                             "evaluation  12:30 remainder of a division by zero",
+                                             "evaluation  12:49 division by zero"};
+  CHECK(errors(three) == expected);
+  CHECK(errors(R"({"n": 4})").empty());
+  CHECK(errors(R"({"n": "four", "items": [{"name": "x", "level": "low"}]})") ==
+        std::vector<std::string>{"input n  expected an integer, found a string"});
+  CHECK(errors(three) == expected);
+}
+
 TEST_CASE("rule indexing: guards come from string tests joined by `and`", "[compiler]") {
   runtime::Image image = compile_text(R"(
 rule tagged { cite "c" when some i in items: "pii" in i.tags then deny "x" }
