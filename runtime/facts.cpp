@@ -40,7 +40,8 @@ void Facts::clear() {
   root = Value::none_value();
   paths.clear();
   paths.push_back(PathNode{});  // the root: no parent, no step
-  errors.clear();
+  // A document with many errors does not keep their strings for good.
+  errors.clear_keeping(1'024);
   arena.reset();
   std::fill(guard_hits.begin(), guard_hits.end(), 0);
   std::fill(unclean_fields.begin(), unclean_fields.end(), 0);
@@ -86,8 +87,6 @@ std::string member_list(const EnumType& type) {
     text += fmt::format(", and {} more", type.members.size() - shown);
   return text;
 }
-
-std::string number_text(double d) { return fmt::format("{}", d); }
 
 }  // namespace
 
@@ -181,9 +180,9 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::string quote_input(std::string_view text) {
+void append_quoted(std::string& out, std::string_view text) {
   constexpr std::size_t longest = 60;
-  std::string out = "`";
+  out += '`';
   std::size_t i = 0;
   while (i < text.size()) {
     if (i >= longest) {
@@ -198,9 +197,9 @@ std::string quote_input(std::string_view text) {
     } else if (c == '\r') {
       out += "\\r";
     } else if (c < 0x20 || c == 0x7F) {
-      out += fmt::format("\\u{:04x}", c);
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
     } else if (std::size_t n = utf8_length(text, i); n == 0) {
-      out += fmt::format("\\x{:02x}", c);
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
     } else {
       out.append(text.substr(i, n));
       i += n;
@@ -209,6 +208,11 @@ std::string quote_input(std::string_view text) {
     ++i;
   }
   out += '`';
+}
+
+std::string quote_input(std::string_view text) {
+  std::string out;
+  append_quoted(out, text);
   return out;
 }
 
@@ -220,30 +224,40 @@ namespace {
 // already on the chain (a self-referential type) stops it earlier.
 constexpr std::size_t empty_record_depth = 8;
 
-std::string expected_text(const Schema& schema, std::uint32_t type) {
+// What a value of `type` should have been, appended to `out`.
+void append_expected(std::string& out, const Schema& schema, std::uint32_t type) {
   const TypeDesc& t = schema.types[type];
   switch (t.kind) {
     case TypeKind::boolean:
-      return "a boolean";
+      out += "a boolean";
+      return;
     case TypeKind::integer:
-      return "an integer";
+      out += "an integer";
+      return;
     case TypeKind::number:
-      return "a number";
+      out += "a number";
+      return;
     case TypeKind::string:
-      return "a string";
+      out += "a string";
+      return;
     case TypeKind::date:
-      return "a date string `YYYY-MM-DD`";
+      out += "a date string `YYYY-MM-DD`";
+      return;
     case TypeKind::enumeration:
-      return fmt::format("a member of `{}`", schema.enums[t.ref].name);
+      fmt::format_to(std::back_inserter(out), "a member of `{}`", schema.enums[t.ref].name);
+      return;
     case TypeKind::list:
     case TypeKind::set:
-      return "an array";
+      out += "an array";
+      return;
     case TypeKind::optional:
-      return expected_text(schema, t.ref);
+      append_expected(out, schema, t.ref);
+      return;
     case TypeKind::record:
-      return "an object";
+      out += "an object";
+      return;
   }
-  return "a value";
+  out += "a value";
 }
 
 bool same_scalar(const Value& a, const Value& b) {
@@ -293,19 +307,55 @@ std::uint64_t hash_value(const Value& v) {
 
 }  // namespace
 
-Value ConverterBase::fail_at(std::uint32_t path, std::string message) {
-  facts_.errors.push_back(InputError{path, std::move(message)});
-  return Value::missing(path);
+std::string& ConverterBase::error_text(std::uint32_t path) {
+  InputError& error = facts_.errors.add();
+  error.path = path;
+  error.message.clear();
+  return error.message;
 }
 
 Value ConverterBase::wrong_type(const Step& step, std::uint32_t type, JsonKind found) {
-  return fail(
-      step, fmt::format("expected {}, found {}", expected_text(schema_, type), found_text(found)));
+  const std::uint32_t path = path_of(step);
+  std::string& message = error_text(path);
+  message += "expected ";
+  append_expected(message, schema_, type);
+  message += ", found ";
+  message += found_text(found);
+  return Value::missing(path);
 }
 
 Value ConverterBase::too_deep(const Step& step) {
-  return fail(step, fmt::format("nested deeper than {} levels of arrays and objects", max_depth_));
+  return fail(step, "nested deeper than {} levels of arrays and objects", max_depth_);
 }
+
+Value ConverterBase::duplicate_key(const Step& step, std::string_view key) {
+  const std::uint32_t path = path_of(step);
+  std::string& message = error_text(path);
+  message += "duplicate key ";
+  append_quoted(message, key);
+  return Value::missing(path);
+}
+
+template <class Shown>
+Value ConverterBase::unknown_member(const Step& step, std::uint32_t type, Shown&& shown) {
+  const std::uint32_t path = path_of(step);
+  std::string& message = error_text(path);
+  shown(message);
+  const std::uint32_t e = schema_.types[type].ref;
+  fmt::format_to(std::back_inserter(message), " is not a member of `{}`; expected one of: {}",
+                 schema_.enums[e].name, tables_.enums[e].expected);
+  return Value::missing(path);
+}
+
+namespace {
+
+// Writes a number as the input had it, in backticks, for unknown_member.
+template <class Number>
+auto ticked(Number n) {
+  return [n](std::string& message) { fmt::format_to(std::back_inserter(message), "`{}`", n); };
+}
+
+}  // namespace
 
 Value ConverterBase::from_boolean(const Step& step, std::uint32_t type, bool b) {
   if (schema_.types[type].kind != TypeKind::boolean)
@@ -326,7 +376,7 @@ Value ConverterBase::from_integer(const Step& step, std::uint32_t type, std::int
           std::lower_bound(codes.begin(), codes.end(), i,
                            [](const auto& entry, std::int64_t code) { return entry.first < code; });
       if (it != codes.end() && it->first == i) return Value::member(t.ref, it->second);
-      return unknown_member(step, type, fmt::format("`{}`", i));
+      return unknown_member(step, type, ticked(i));
     }
     default:
       return wrong_type(step, type, JsonKind::integer);
@@ -337,11 +387,11 @@ Value ConverterBase::from_unsigned(const Step& step, std::uint32_t type, std::ui
   const TypeDesc& t = schema_.types[type];
   switch (t.kind) {
     case TypeKind::integer:
-      return fail(step, fmt::format("`{}` is outside the 64-bit integer range", u));
+      return fail(step, "`{}` is outside the 64-bit integer range", u);
     case TypeKind::number:
       return Value::number(static_cast<double>(u));
     case TypeKind::enumeration:
-      return unknown_member(step, type, fmt::format("`{}`", u));
+      return unknown_member(step, type, ticked(u));
     default:
       return wrong_type(step, type, JsonKind::unsigned_integer);
   }
@@ -354,18 +404,16 @@ Value ConverterBase::from_number(const Step& step, std::uint32_t type, double d)
     return wrong_type(step, type, JsonKind::number);
   }
   // JSON text has no infinities or NaN, but a host-built nlohmann value may.
-  if (!std::isfinite(d))
-    return fail(step, fmt::format("`{}` is not a finite number", number_text(d)));
+  if (!std::isfinite(d)) return fail(step, "`{}` is not a finite number", d);
   if (t.kind == TypeKind::number) return Value::number(d);
   // An integral number (`3.0`, `1e3`) is as good as an integer.
   constexpr double two_63 = 9223372036854775808.0;
   bool integral = std::trunc(d) == d;
   if (integral && d >= -two_63 && d < two_63)
     return from_integer(step, type, static_cast<std::int64_t>(d));
-  if (t.kind == TypeKind::enumeration)
-    return unknown_member(step, type, "`" + number_text(d) + "`");
-  if (!integral) return fail(step, fmt::format("`{}` is not an integer", number_text(d)));
-  return fail(step, fmt::format("`{}` is outside the 64-bit integer range", number_text(d)));
+  if (t.kind == TypeKind::enumeration) return unknown_member(step, type, ticked(d));
+  if (!integral) return fail(step, "`{}` is not an integer", d);
+  return fail(step, "`{}` is outside the 64-bit integer range", d);
 }
 
 Value ConverterBase::from_string(const Step& step, std::uint32_t type, std::string_view s) {
@@ -373,27 +421,20 @@ Value ConverterBase::from_string(const Step& step, std::uint32_t type, std::stri
   switch (t.kind) {
     case TypeKind::date: {
       if (auto days = parse_iso_date(s)) return Value::date(*days);
-      return fail(
-          step,
-          fmt::format("{} is not a valid date; expected an ISO 8601 calendar date `YYYY-MM-DD`",
-                      quote_input(s)));
+      const std::uint32_t path = path_of(step);
+      std::string& message = error_text(path);
+      append_quoted(message, s);
+      message += " is not a valid date; expected an ISO 8601 calendar date `YYYY-MM-DD`";
+      return Value::missing(path);
     }
     case TypeKind::enumeration: {
       std::uint32_t ordinal = tables_.enums[t.ref].spellings.find(s);
       if (ordinal != no_index) return Value::member(t.ref, ordinal);
-      return unknown_member(step, type, quote_input(s));
+      return unknown_member(step, type, [s](std::string& message) { append_quoted(message, s); });
     }
     default:
       return wrong_type(step, type, JsonKind::string);
   }
-}
-
-// An input error naming `shown` (the input, in backticks).
-Value ConverterBase::unknown_member(const Step& step, std::uint32_t type,
-                                    const std::string& shown) {
-  std::uint32_t e = schema_.types[type].ref;
-  return fail(step, fmt::format("{} is not a member of `{}`; expected one of: {}", shown,
-                                schema_.enums[e].name, tables_.enums[e].expected));
 }
 
 Value ConverterBase::absent(const FieldDesc& field, std::uint32_t record_path) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/arena.hpp"
+#include "runtime/entry_list.hpp"
 #include "runtime/executable.hpp"
 #include "runtime/value.hpp"
 
@@ -45,10 +46,10 @@ struct InputError {
 };
 
 struct Facts {
-  Value root;                      // a record of Schema::root
-  std::vector<PathNode> paths;     // every path a value or a missing fact needs
-  std::vector<InputError> errors;  // in schema field order, then element order
-  Arena arena;                     // strings, lists and records of this document
+  Value root;                    // a record of Schema::root
+  std::vector<PathNode> paths;   // every path a value or a missing fact needs
+  EntryList<InputError> errors;  // in schema field order, then element order; kept by clear()
+  Arena arena;                   // strings, lists and records of this document
   // Rule indexing (runtime/guard_index.hpp), as bitsets: the guards whose
   // strings the document holds, and the fields that had a value missing,
   // none or defaulted somewhere in it. Empty when the program has no guards.

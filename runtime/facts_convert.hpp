@@ -28,10 +28,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
@@ -134,7 +137,8 @@ struct ConvertScratch {
 // "a number", "an object", for "expected ..., found ..."
 const char* found_text(JsonKind kind);
 // User input for a message: in backticks, control characters and invalid
-// UTF-8 escaped, long text shortened.
+// UTF-8 escaped, long text shortened; appended to `out`, or returned.
+void append_quoted(std::string& out, std::string_view text);
 std::string quote_input(std::string_view text);
 
 // The non-template half of the conversion: paths, input errors, scalars,
@@ -164,13 +168,24 @@ class ConverterBase {
                                   : facts_.add_index_path(step.parent, step.index);
   }
   // Records an input error at `step` (or at an existing path) and returns
-  // its missing value.
-  Value fail(const Step& step, std::string message) {
-    return fail_at(path_of(step), std::move(message));
+  // its missing value. The message is formatted into the string of an
+  // error a previous document kept (Facts::errors), so a document with
+  // errors allocates nothing once those strings have grown.
+  template <class... Args>
+  Value fail(const Step& step, fmt::format_string<Args...> format, Args&&... args) {
+    const std::uint32_t path = path_of(step);
+    fmt::format_to(std::back_inserter(error_text(path)), format, std::forward<Args>(args)...);
+    return Value::missing(path);
   }
-  Value fail_at(std::uint32_t path, std::string message);
+  Value fail_at(std::uint32_t path, std::string_view message) {
+    error_text(path).append(message);
+    return Value::missing(path);
+  }
+  // A new input error at `path`, its message empty for the caller to write.
+  std::string& error_text(std::uint32_t path);
   Value wrong_type(const Step& step, std::uint32_t type, JsonKind found);
   Value too_deep(const Step& step);
+  Value duplicate_key(const Step& step, std::string_view key);
 
   Value from_boolean(const Step& step, std::uint32_t type, bool b);
   Value from_integer(const Step& step, std::uint32_t type, std::int64_t i);
@@ -203,7 +218,9 @@ class ConverterBase {
   ConvertScratch& scratch_;
 
  private:
-  Value unknown_member(const Step& step, std::uint32_t type, const std::string& shown);
+  // `shown(message)` writes the input, in backticks.
+  template <class Shown>
+  Value unknown_member(const Step& step, std::uint32_t type, Shown&& shown);
   Value empty_record(std::uint32_t record, std::uint32_t path);
 };
 
@@ -366,7 +383,7 @@ class Converter : public ConverterBase {
       auto step = [&] { return Step{path, no_index, field.name}; };
       const std::uint32_t numbered = first_numbered + static_cast<std::uint32_t>(f);
       if (slot.state == repeated_key) {
-        slots[f] = fail(step(), "duplicate key " + quote_input(field.name));
+        slots[f] = duplicate_key(step(), field.name);
         unclean(numbered);
       } else if (slot.state == present_key && a_.kind(slot.node) != JsonKind::null) {
         slots[f] = convert(slot.node, field.type, step, depth, numbered);

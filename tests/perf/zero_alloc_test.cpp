@@ -98,6 +98,33 @@ std::size_t steady_state_allocations(const std::string& rules, std::vector<std::
   return test::allocation_count() - before;
 }
 
+// The same from JSON text: each round loads every document into one Facts
+// (as an API Evaluator does) and decides it.
+std::size_t steady_state_allocations_from_text(const std::string& rules,
+                                               const std::vector<std::string>& lines, bool explain,
+                                               int rounds) {
+  auto exe = compile_folder(rules);
+  runtime::FactLoader loader(exe);
+  runtime::Facts facts;
+  runtime::Vm vm(exe);
+  runtime::Decision decision;
+  runtime::EvalOptions options;
+  options.explain = explain;
+  options.now = 20'791;  // 2026-12-04
+  std::string error;
+  auto round = [&] {
+    for (const std::string& line : lines) {
+      INFO(error);
+      REQUIRE(loader.load(line, facts, error));
+      vm.evaluate(facts, options, decision);
+    }
+  };
+  for (int r = 0; r < rounds; ++r) round();
+  std::size_t before = test::allocation_count();
+  round();
+  return test::allocation_count() - before;
+}
+
 }  // namespace
 
 TEST_CASE("deciding loaded facts allocates nothing in steady state", "[perf]") {
@@ -105,6 +132,10 @@ TEST_CASE("deciding loaded facts allocates nothing in steady state", "[perf]") {
   SECTION("the peer benchmark's 20 rules over its 64 documents") {
     CHECK(steady_state_allocations(peer + "rules-20", read_lines(peer + "source/facts/pool.jsonl"),
                                    false) == 0);
+  }
+  SECTION("the 20 rules from JSON text, loading included") {
+    CHECK(steady_state_allocations_from_text(
+              peer + "rules-20", read_lines(peer + "source/facts/pool.jsonl"), false, 2) == 0);
   }
   SECTION("its 2000 rules") {
     CHECK(steady_state_allocations(peer + "rules-2000",
@@ -126,7 +157,8 @@ TEST_CASE("deciding loaded facts allocates nothing in steady state", "[perf]") {
 
 // Every golden case: evaluation errors (division by zero, overflow, bad
 // patterns), input errors, limits, explanations. A decision with errors in
-// it reuses its entries' strings as one without does.
+// it reuses its entries' strings as one without does, and so does loading
+// a document with input errors, from loaded facts and from text.
 TEST_CASE("deciding the golden cases allocates nothing in steady state", "[perf]") {
   const std::filesystem::path cases = PRECEPT_SOURCE_DIR "/tests/golden/cases";
   std::vector<std::filesystem::path> folders;
@@ -150,6 +182,8 @@ TEST_CASE("deciding the golden cases allocates nothing in steady state", "[perf]
     for (bool explain : {false, true}) {
       INFO(folder.filename().string() << ", explain " << explain);
       CHECK(steady_state_allocations(folder.string(), documents, explain, 8) == 0);
+      // Loading them too: input errors are kept entries of the Facts.
+      CHECK(steady_state_allocations_from_text(folder.string(), documents, explain, 8) == 0);
     }
   }
 }
