@@ -919,6 +919,10 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
 bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std::size_t count,
                         std::string& out) {
   out.clear();
+  // The indexes are offsets in the text simdjson parsed. Later simdjson 3
+  // releases skip a byte order mark first (simdjson 3.0 refuses it, see
+  // the tests), which would shift them; such a text is not rewritten.
+  if (text.starts_with("\xEF\xBB\xBF")) return false;
   bool widened = false;
   std::size_t copied = 0;
   auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
@@ -934,6 +938,9 @@ bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std:
         end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E');
     // What simdjson accepts: up to UINT64_MAX, and down to INT64_MIN.
     const std::string_view digits = text.substr(i, end - i);
+    // A leading zero is not JSON (`000...0`): left for simdjson to refuse,
+    // which an exponent in place of the zeros would hide.
+    if (digits.size() > 1 && digits[0] == '0') continue;
     const std::string_view largest = negative ? "9223372036854775808" : "18446744073709551615";
     const bool too_big =
         digits.size() > largest.size() || (digits.size() == largest.size() && digits > largest);
@@ -1018,8 +1025,9 @@ bool FactLoader::load_text(std::string_view json_text, bool padded, Facts& out,
     }
     if (code) {
       if (code == simdjson::NUMBER_ERROR || code == simdjson::NUMBER_OUT_OF_RANGE) {
-        // What is left is rarer still (1e400: nlohmann reads it as an
-        // infinity, which the conversion reports as an input error).
+        // What is left is rarer still: a number simdjson refuses that
+        // nlohmann reads (nlohmann refuses one beyond the range of a
+        // double, 1e400, and then the scanner below names it).
         nlohmann::json parsed = nlohmann::json::parse(json_text, nullptr, false);
         if (!parsed.is_discarded()) return load_facts(*exe_, parsed, out, error, im.limits);
       }

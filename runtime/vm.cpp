@@ -165,6 +165,7 @@ struct Vm::State {
   // missing_slots, an entry's index + 1 per slot.
   std::vector<std::uint32_t> error_slots;
   bool errors_reported = false;  // since the slots were last emptied
+  std::size_t errors_filed = 0;  // in error_slots
   std::string place_text;        // the `at` of the error being reported
   std::string message_text;      // its message, when formatted
   std::string concat_scratch;    // message interpolation, reused
@@ -354,7 +355,8 @@ struct Vm::State {
   bool reported_before(std::string_view at, std::string_view message) {
     errors_reported = true;
     EntryList<ErrorEntry>& entries = out->errors;
-    if (error_slots.size() < 2 * (entries.size() + 1)) grow_error_slots();
+    // Sized by the errors filed, not by the input errors before them.
+    if (error_slots.size() < 2 * (errors_filed + 1)) grow_error_slots();
     const std::size_t mask = error_slots.size() - 1;
     std::size_t slot = error_hash(at, message) & mask;
     for (; error_slots[slot] != 0; slot = (slot + 1) & mask) {
@@ -362,6 +364,7 @@ struct Vm::State {
       if (e.at == at && e.message == message) return true;
     }
     error_slots[slot] = static_cast<std::uint32_t>(entries.size() + 1);
+    ++errors_filed;
     return false;
   }
   static std::uint64_t error_hash(std::string_view at, std::string_view message) {
@@ -853,9 +856,11 @@ struct Vm::State {
     return Value::number(r);
   }
   Value too_long(std::uint32_t pc, std::size_t size) {
-    error(ErrorEntry::Kind::limit, pc,
-          fmt::format("a string of {} bytes would exceed the limit of {} bytes", size,
-                      max_string_bytes));
+    message_text.clear();
+    fmt::format_to(std::back_inserter(message_text),
+                   "a string of {} bytes would exceed the limit of {} bytes", size,
+                   max_string_bytes);
+    error(ErrorEntry::Kind::limit, pc, message_text);
     return Value::unknown();
   }
 
@@ -1991,6 +1996,7 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
       std::fill(s.error_slots.begin(), s.error_slots.end(), 0);
     }
     s.errors_reported = false;
+    s.errors_filed = 0;
   }
   ++s.explain_epoch;
   s.explained_count = 0;

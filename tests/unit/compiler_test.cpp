@@ -245,6 +245,7 @@ TEST_CASE("an evaluation error is reported once for each place and message", "[c
   auto image = compile_text(R"(
 rule a { for i in items when n / (n - n) > 0 then warn "a" }
 rule b { for i in items when n % (n - n) > 0 or n / (n - n) > 0 then warn "b" }
+rule c { for i in items when i.name + i.name == "x" then warn "c" }
 )");
   std::string error;
   auto exe = runtime::Executable::make(std::move(image), error);
@@ -277,6 +278,14 @@ rule b { for i in items when n % (n - n) > 0 or n / (n - n) > 0 then warn "b" }
   CHECK(errors(R"({"n": "four", "items": [{"name": "x", "level": "low"}]})") ==
         std::vector<std::string>{"input n  expected an integer, found a string"});
   CHECK(errors(three) == expected);
+  // A limit in a loop, reported once too: two names whose doubling would
+  // pass the 1 MiB string limit.
+  const std::string name(600'000, 'a');
+  std::vector<std::string> with_limit = expected;
+  with_limit.push_back(
+      "limit  13:30 a string of 1200000 bytes would exceed the limit of 1048576 bytes");
+  CHECK(errors(R"({"n": 4, "items": [{"name": ")" + name + R"(", "level": "low"}, {"name": ")" +
+               name + R"(", "level": "low"}, {"name": "z", "level": "low"}]})") == with_limit);
 }
 
 TEST_CASE("rule indexing: guards come from string tests joined by `and`", "[compiler]") {
