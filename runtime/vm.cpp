@@ -1965,6 +1965,22 @@ std::size_t Vm::cached_patterns() const { return state_->regexes.size(); }
 Vm::Vm(Vm&&) noexcept = default;
 Vm& Vm::operator=(Vm&&) noexcept = default;
 
+namespace {
+
+// Empties a table of entry indexes the last evaluation filled (missing
+// paths, errors). As with `explained` below, one that many entries grew
+// is let go.
+void empty_slots(std::vector<std::uint32_t>& slots) {
+  if (slots.size() > 4'096) {
+    // A new vector, not `= {}`: assigning an empty list keeps the capacity.
+    slots = std::vector<std::uint32_t>();
+  } else {
+    std::fill(slots.begin(), slots.end(), 0);
+  }
+}
+
+}  // namespace
+
 void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out) {
   State& s = *state_;
   const Image& image = exe_->image();
@@ -1980,21 +1996,11 @@ void Vm::evaluate(const Facts& facts, const EvalOptions& options, Decision& out)
   s.gate_undetermined = false;
   s.pending.clear();
   if (s.missing_reported) {
-    // As `explained` below: a table grown by many missing paths is let go.
-    if (s.missing_slots.size() > 4'096) {
-      // A new vector, not `= {}`: assigning an empty list keeps the capacity.
-      s.missing_slots = std::vector<std::uint32_t>();
-    } else {
-      std::fill(s.missing_slots.begin(), s.missing_slots.end(), 0);
-    }
+    empty_slots(s.missing_slots);
     s.missing_reported = false;
   }
   if (s.errors_reported) {
-    if (s.error_slots.size() > 4'096) {
-      s.error_slots = std::vector<std::uint32_t>();
-    } else {
-      std::fill(s.error_slots.begin(), s.error_slots.end(), 0);
-    }
+    empty_slots(s.error_slots);
     s.errors_reported = false;
     s.errors_filed = 0;
   }
