@@ -24,6 +24,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <new>
 #include <optional>
@@ -314,48 +315,56 @@ std::string& ConverterBase::error_text(std::uint32_t path) {
   return error.message;
 }
 
-Value ConverterBase::wrong_type(const Step& step, std::uint32_t type, JsonKind found) {
+template <class Write>
+Value ConverterBase::fail_with(const Step& step, Write&& write) {
   const std::uint32_t path = path_of(step);
-  std::string& message = error_text(path);
-  message += "expected ";
-  append_expected(message, schema_, type);
-  message += ", found ";
-  message += found_text(found);
-  return Value::missing(path);
-}
-
-Value ConverterBase::too_deep(const Step& step) {
-  return fail(step, "nested deeper than {} levels of arrays and objects", max_depth_);
-}
-
-Value ConverterBase::duplicate_key(const Step& step, std::string_view key) {
-  const std::uint32_t path = path_of(step);
-  std::string& message = error_text(path);
-  message += "duplicate key ";
-  append_quoted(message, key);
-  return Value::missing(path);
-}
-
-template <class Shown>
-Value ConverterBase::unknown_member(const Step& step, std::uint32_t type, Shown&& shown) {
-  const std::uint32_t path = path_of(step);
-  std::string& message = error_text(path);
-  shown(message);
-  const std::uint32_t e = schema_.types[type].ref;
-  fmt::format_to(std::back_inserter(message), " is not a member of `{}`; expected one of: {}",
-                 schema_.enums[e].name, tables_.enums[e].expected);
+  write(error_text(path));
   return Value::missing(path);
 }
 
 namespace {
 
-// Writes a number as the input had it, in backticks, for unknown_member.
-template <class Number>
-auto ticked(Number n) {
-  return [n](std::string& message) { fmt::format_to(std::back_inserter(message), "`{}`", n); };
+// A writer for fail_with: the message formatted from `args`, which it
+// refers to (it is called before they go).
+template <class... Args>
+auto formatted(fmt::format_string<Args&...> format, Args&... args) {
+  return [format, &args...](std::string& message) {
+    fmt::format_to(std::back_inserter(message), format, args...);
+  };
 }
 
 }  // namespace
+
+Value ConverterBase::wrong_type(const Step& step, std::uint32_t type, JsonKind found) {
+  return fail_with(step, [&](std::string& message) {
+    message += "expected ";
+    append_expected(message, schema_, type);
+    message += ", found ";
+    message += found_text(found);
+  });
+}
+
+Value ConverterBase::too_deep(const Step& step) {
+  return fail_with(step,
+                   formatted("nested deeper than {} levels of arrays and objects", max_depth_));
+}
+
+Value ConverterBase::duplicate_key(const Step& step, std::string_view key) {
+  return fail_with(step, [&](std::string& message) {
+    message += "duplicate key ";
+    append_quoted(message, key);
+  });
+}
+
+template <class Shown>
+Value ConverterBase::unknown_member(const Step& step, std::uint32_t type, Shown&& shown) {
+  return fail_with(step, [&](std::string& message) {
+    shown(message);
+    const std::uint32_t e = schema_.types[type].ref;
+    fmt::format_to(std::back_inserter(message), " is not a member of `{}`; expected one of: {}",
+                   schema_.enums[e].name, tables_.enums[e].expected);
+  });
+}
 
 Value ConverterBase::from_boolean(const Step& step, std::uint32_t type, bool b) {
   if (schema_.types[type].kind != TypeKind::boolean)
@@ -376,7 +385,7 @@ Value ConverterBase::from_integer(const Step& step, std::uint32_t type, std::int
           std::lower_bound(codes.begin(), codes.end(), i,
                            [](const auto& entry, std::int64_t code) { return entry.first < code; });
       if (it != codes.end() && it->first == i) return Value::member(t.ref, it->second);
-      return unknown_member(step, type, ticked(i));
+      return unknown_member(step, type, formatted("`{}`", i));
     }
     default:
       return wrong_type(step, type, JsonKind::integer);
@@ -387,11 +396,11 @@ Value ConverterBase::from_unsigned(const Step& step, std::uint32_t type, std::ui
   const TypeDesc& t = schema_.types[type];
   switch (t.kind) {
     case TypeKind::integer:
-      return fail(step, "`{}` is outside the 64-bit integer range", u);
+      return fail_with(step, formatted("`{}` is outside the 64-bit integer range", u));
     case TypeKind::number:
       return Value::number(static_cast<double>(u));
     case TypeKind::enumeration:
-      return unknown_member(step, type, ticked(u));
+      return unknown_member(step, type, formatted("`{}`", u));
     default:
       return wrong_type(step, type, JsonKind::unsigned_integer);
   }
@@ -404,16 +413,16 @@ Value ConverterBase::from_number(const Step& step, std::uint32_t type, double d)
     return wrong_type(step, type, JsonKind::number);
   }
   // JSON text has no infinities or NaN, but a host-built nlohmann value may.
-  if (!std::isfinite(d)) return fail(step, "`{}` is not a finite number", d);
+  if (!std::isfinite(d)) return fail_with(step, formatted("`{}` is not a finite number", d));
   if (t.kind == TypeKind::number) return Value::number(d);
   // An integral number (`3.0`, `1e3`) is as good as an integer.
   constexpr double two_63 = 9223372036854775808.0;
   bool integral = std::trunc(d) == d;
   if (integral && d >= -two_63 && d < two_63)
     return from_integer(step, type, static_cast<std::int64_t>(d));
-  if (t.kind == TypeKind::enumeration) return unknown_member(step, type, ticked(d));
-  if (!integral) return fail(step, "`{}` is not an integer", d);
-  return fail(step, "`{}` is outside the 64-bit integer range", d);
+  if (t.kind == TypeKind::enumeration) return unknown_member(step, type, formatted("`{}`", d));
+  if (!integral) return fail_with(step, formatted("`{}` is not an integer", d));
+  return fail_with(step, formatted("`{}` is outside the 64-bit integer range", d));
 }
 
 Value ConverterBase::from_string(const Step& step, std::uint32_t type, std::string_view s) {
@@ -421,11 +430,10 @@ Value ConverterBase::from_string(const Step& step, std::uint32_t type, std::stri
   switch (t.kind) {
     case TypeKind::date: {
       if (auto days = parse_iso_date(s)) return Value::date(*days);
-      const std::uint32_t path = path_of(step);
-      std::string& message = error_text(path);
-      append_quoted(message, s);
-      message += " is not a valid date; expected an ISO 8601 calendar date `YYYY-MM-DD`";
-      return Value::missing(path);
+      return fail_with(step, [s](std::string& message) {
+        append_quoted(message, s);
+        message += " is not a valid date; expected an ISO 8601 calendar date `YYYY-MM-DD`";
+      });
     }
     case TypeKind::enumeration: {
       std::uint32_t ordinal = tables_.enums[t.ref].spellings.find(s);

@@ -28,13 +28,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
@@ -168,15 +165,12 @@ class ConverterBase {
                                   : facts_.add_index_path(step.parent, step.index);
   }
   // Records an input error at `step` (or at an existing path) and returns
-  // its missing value. The message is formatted into the string of an
-  // error a previous document kept (Facts::errors), so a document with
-  // errors allocates nothing once those strings have grown.
-  template <class... Args>
-  Value fail(const Step& step, fmt::format_string<Args...> format, Args&&... args) {
-    const std::uint32_t path = path_of(step);
-    fmt::format_to(std::back_inserter(error_text(path)), format, std::forward<Args>(args)...);
-    return Value::missing(path);
-  }
+  // its missing value. `write(message)` writes the message into the string
+  // of an error a previous document kept (Facts::errors), so a document
+  // with errors allocates nothing once those strings have grown. (Defined
+  // in facts.cpp, where all its callers are.)
+  template <class Write>
+  Value fail_with(const Step& step, Write&& write);
   Value fail_at(std::uint32_t path, std::string_view message) {
     error_text(path).append(message);
     return Value::missing(path);
