@@ -32,6 +32,7 @@
 #include "runtime/date.hpp"
 #include "runtime/facts_convert.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/simdjson_errors.hpp"
 
 namespace precept::runtime {
 
@@ -916,7 +917,7 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
 //
 // The integers are found through the structural indexes of the parse that
 // failed: simdjson's stage 1 marks the first byte of every value outside
-// strings, and a NUMBER_ERROR comes from its stage 2, so they cover the
+// strings, and a refused number comes from its stage 2, so they cover the
 // whole text. Walking them instead of the text skips every string without
 // looking for its end, which made this twice as fast on documents that
 // are mostly strings.
@@ -1026,13 +1027,13 @@ bool FactLoader::load_text(std::string_view json_text, bool padded, Facts& out,
       return im.parser.parse_into_document(im.document, text.data(), text.size(), copy).error();
     };
     auto code = parse(json_text, !padded);
-    if (code == simdjson::NUMBER_ERROR &&
+    if (refused_number(code) &&
         widen_big_integers(json_text, im.parser.implementation->structural_indexes.get(),
                            im.parser.implementation->n_structural_indexes, im.widened)) {
       code = parse(im.widened, true);
     }
     if (code) {
-      if (code == simdjson::NUMBER_ERROR || code == simdjson::NUMBER_OUT_OF_RANGE) {
+      if (refused_number(code) || code == simdjson::NUMBER_OUT_OF_RANGE) {
         // What is left is rarer still: a number simdjson refuses that
         // nlohmann reads (nlohmann refuses one beyond the range of a
         // double, 1e400, and then the scanner below names it).

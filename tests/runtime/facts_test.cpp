@@ -15,6 +15,7 @@
 #include "runtime/facts_convert.hpp"
 #include "runtime/facts_json.hpp"
 #include "runtime/name_table.hpp"
+#include "runtime/simdjson_errors.hpp"
 
 using namespace precept::runtime;
 
@@ -946,4 +947,24 @@ TEST_CASE("an integer beyond 64 bits is the double nearest to it, however it is 
         "facts are not valid JSON: offset 0: unexpected byte 0xef; expected a value");
   CHECK(failure(R"({"legacy": 123456789012345678901234567890, "model": tru})") ==
         "facts are not valid JSON: offset 55: invalid literal; expected `true`");
+}
+
+namespace simdjson_3_0 {
+enum error_code { SUCCESS, NUMBER_ERROR, NUMBER_OUT_OF_RANGE, TAPE_ERROR };
+}
+namespace simdjson_later {
+enum error_code { SUCCESS, NUMBER_ERROR, BIGINT_ERROR, NUMBER_OUT_OF_RANGE, TAPE_ERROR };
+}
+
+TEST_CASE("a refused number is recognised under either simdjson 3 spelling", "[facts]") {
+  // simdjson 3.0 reports an integer beyond 64 bits as NUMBER_ERROR; later
+  // 3.x releases as BIGINT_ERROR. The loader rewrites such integers on
+  // either, so a newer simdjson keeps loading the documents this one does.
+  STATIC_REQUIRE(refused_number(simdjson_3_0::NUMBER_ERROR));
+  STATIC_REQUIRE_FALSE(refused_number(simdjson_3_0::NUMBER_OUT_OF_RANGE));
+  STATIC_REQUIRE_FALSE(refused_number(simdjson_3_0::TAPE_ERROR));
+  STATIC_REQUIRE(refused_number(simdjson_later::NUMBER_ERROR));
+  STATIC_REQUIRE(refused_number(simdjson_later::BIGINT_ERROR));
+  STATIC_REQUIRE_FALSE(refused_number(simdjson_later::TAPE_ERROR));
+  STATIC_REQUIRE_FALSE(refused_number(simdjson_later::SUCCESS));
 }
