@@ -361,14 +361,23 @@ class Disassembler {
   std::string effect(const RuleDesc& rule, std::size_t index, bool keys) const {
     if (index >= rule.effects.size()) return fmt::format("effect#{}?", index);
     const EffectDesc& e = rule.effects[index];
+    // Appended piece by piece: `" " + name` made GCC 12 warn, wrongly,
+    // that the copy might overlap itself (-Wrestrict) in optimised builds.
     std::string text(to_string(e.kind));
-    if (e.kind == EffectKind::require) text += " " + e.obligation;
+    if (e.kind == EffectKind::require) {
+      text += ' ';
+      text += e.obligation;
+    }
     if (e.kind == EffectKind::require && keys) {
       for (std::size_t k = 0; k < e.with_keys.size(); ++k) {
-        text += (k == 0 ? " with " : ", ") + e.with_keys[k];
+        text += k == 0 ? " with " : ", ";
+        text += e.with_keys[k];
       }
     }
-    if (e.kind == EffectKind::raise) text += " " + output_name(e.output);
+    if (e.kind == EffectKind::raise) {
+      text += ' ';
+      text += output_name(e.output);
+    }
     return text;
   }
 
