@@ -4,54 +4,32 @@
 // rules. Deciding also reports heap allocations per decision (a replaced
 // global operator new counts them).
 //
-//   build/tests/bench/precept_bench --benchmark_filter=decide
+//   build/tests/precept_bench --benchmark_filter=decide
 //
 // The side-by-side table with the peer engines comes from
-// tests/bench/peer/compare.sh (docs/performance.md).
+// tests/bench/peer/compare.py (docs/performance.md). api_bench.cpp times the
+// same decisions through the embedding API.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "lang/compiler.hpp"
-#include "lang/frontend.hpp"
-#include "lang/render.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/executable.hpp"
 #include "runtime/facts.hpp"
 #include "runtime/vm.hpp"
+#include "tests/bench/peer_inputs.hpp"
 #include "tests/support/allocation_counter.hpp"
 
 using namespace precept;
 
 namespace {
 
-const std::string peer_dir = PRECEPT_SOURCE_DIR "/tests/bench/peer/";
-
-std::string rules_dir(std::int64_t size) { return peer_dir + "rules-" + std::to_string(size); }
-
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
-
-lang::SourceSet read_rules(std::int64_t size) {
-  std::vector<std::string> files;
-  std::string error;
-  lang::SourceSet sources;
-  if (!lang::collect_rule_files({rules_dir(size)}, files, error) ||
-      !lang::read_sources(files, sources, error)) {
-    fail(error);
-  }
-  return sources;
-}
-
-runtime::Image compile_image(lang::SourceSet& sources) {
-  lang::Diagnostics diags;
-  auto program = lang::check_sources(sources, diags, {});
-  if (program == nullptr || diags.has_errors()) fail(lang::render_text(diags, sources, {}));
-  return lang::compile(*program, sources);
-}
+using bench::compile_image;
+using bench::fail;
+using bench::pool_documents;
+using bench::read_rules;
 
 std::shared_ptr<const runtime::Executable> executable(std::int64_t size) {
   lang::SourceSet sources = read_rules(size);
@@ -59,16 +37,6 @@ std::shared_ptr<const runtime::Executable> executable(std::int64_t size) {
   auto exe = runtime::Executable::make(compile_image(sources), error);
   if (exe == nullptr) fail(error);
   return exe;
-}
-
-std::vector<std::string> pool_documents() {
-  std::ifstream in(peer_dir + "source/facts/pool.jsonl");
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  if (lines.empty()) fail("no documents in pool.jsonl");
-  return lines;
 }
 
 runtime::EvalOptions options() {
@@ -100,8 +68,7 @@ std::shared_ptr<const runtime::Executable> load_bundle(const std::string& bytes)
 }
 
 void BM_bundle_load(benchmark::State& state) {
-  lang::SourceSet sources = read_rules(state.range(0));
-  const std::string bytes = runtime::write_bundle(compile_image(sources));
+  const std::string bytes = bench::bundle_bytes(state.range(0));
   for (auto _ : state) {
     auto exe = load_bundle(bytes);
     benchmark::DoNotOptimize(exe);
@@ -114,8 +81,7 @@ void BM_bundle_load(benchmark::State& state) {
 BENCHMARK(BM_bundle_load)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMillisecond);
 
 void BM_executable_free(benchmark::State& state) {
-  lang::SourceSet sources = read_rules(state.range(0));
-  const std::string bytes = runtime::write_bundle(compile_image(sources));
+  const std::string bytes = bench::bundle_bytes(state.range(0));
   for (auto _ : state) {
     state.PauseTiming();
     auto exe = load_bundle(bytes);

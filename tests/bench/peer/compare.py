@@ -13,8 +13,8 @@ Each round runs every engine at 20, 200 and 2000 rules, each in a fresh
 process; the table shows the median over rounds of each process's median.
 Precept's numbers come from `rulec bench` (rules compiled from
 tests/bench/peer/rules-N, documents from source/facts/pool.jsonl, the same
-64 documents the peers cycle through), its compile and bundle-load times from
-the Google Benchmark suite, its batch throughput and peak memory from
+64 documents the peers cycle through), its compile and bundle-load times and
+its decisions through the embedding API from the Google Benchmark suite, its batch throughput and peak memory from
 `rulec eval`. Standard library only.
 """
 
@@ -65,7 +65,8 @@ def precept_round(rulec, size, seconds):
 
 
 def google_bench(bench):
-    out = subprocess.run([bench, "--benchmark_filter=BM_(compile|bundle_load|executable_free)/",
+    out = subprocess.run([bench, "--benchmark_filter=BM_(compile|bundle_load|executable_free)/"
+                          "|BM_(c_api_|api_)?decide_text/20$",
                           "--benchmark_format=json", "--benchmark_repetitions=5",
                           "--benchmark_report_aggregates_only=true"],
                          check=True, capture_output=True, text=True).stdout
@@ -74,7 +75,7 @@ def google_bench(bench):
         if b.get("aggregate_name") == "median":
             # BM_compile/2000 (a fixed iteration count adds /iterations:N)
             name = b["run_name"].split("/iterations:")[0]
-            times[name] = b["real_time"]  # milliseconds (the suite's unit)
+            times[name] = b["real_time"]  # the benchmark's unit: ms, or µs for decisions
     return times
 
 
@@ -180,6 +181,10 @@ def main():
           ", ".join(f"{s} rules {fmt(times.get(f'BM_bundle_load/{s}'))}" for s in SIZES) +
           f"; freeing the 2000-rule executable (not part of the load) "
           f"{fmt(times.get('BM_executable_free/2000'))}")
+    print("Precept from JSON text, 20 rules, through the embedding API (median of 5, µs): "
+          f"C++ API {fmt(times.get('BM_api_decide_text/20'))}, "
+          f"C ABI {fmt(times.get('BM_c_api_decide_text/20'))}; "
+          f"the engine directly {fmt(times.get('BM_decide_text/20'))}")
     tmp = tempfile.mkdtemp()
     try:
         rate, rss, size2000 = batch_and_rss(args.rulec, tmp)
