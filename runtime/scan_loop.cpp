@@ -55,7 +55,8 @@ std::optional<ScanTest> match_test(Reader& r, std::uint32_t element) {
     return test;
   }
   if (!subject(r, element, test)) return std::nullopt;
-  if (r.next_is(Op::push_const) && (is_comparison(r.peek(1).op) || is_membership(r.peek(1).op))) {
+  if (r.next_is(Op::push_const) && (is_comparison(r.peek(1).op) || is_membership(r.peek(1).op) ||
+                                    r.peek(1).op == Op::intersects)) {
     test.form = ScanTest::Form::subject_vs_const;
     test.constant = r.take().a;
     test.op = r.take().op;

@@ -13,8 +13,9 @@
 // where a test is one of
 //
 //   push_const C; load_local %e; [get_field s;] in | not_in      "pii" in d.tags
-//   load_local %e; [get_field s;] push_const C; <compare> | in | not_in
+//   load_local %e; [get_field s;] push_const C; <compare> | in | not_in | intersects
 //                                                                d.classification == "restricted"
+//                                                                d.used_for intersects {"training"}
 //   load_local %e; [get_field s]                                 c.can_override
 //
 // The native loop does exactly what those instructions would do, element by
@@ -40,7 +41,8 @@ struct ScanTest {
   enum class Form : std::uint8_t {
     truth,             // the subject itself (a bool)
     const_in,          // constants[constant] in | not in the subject (op)
-    subject_vs_const,  // the subject <op> constants[constant]: a comparison, in or not in
+    subject_vs_const,  // the subject <op> constants[constant]: a comparison, in, not in
+                       // or intersects
   };
   Form form = Form::truth;
   bool of_field = false;  // the subject is field `slot` of the element, not the element

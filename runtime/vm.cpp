@@ -527,6 +527,46 @@ struct Vm::State {
     return true;
   }
 
+  // `subject intersects constant` (set_relation) where every element of the
+  // subject is a short string and the constant holds strings: the same
+  // answer and the same fuel (each element's member_of charges the
+  // constant's length up front unless the constant is hashed). False: not
+  // that case, the caller does it the general way (`fuel_left` may have
+  // been spent on elements already looked at).
+  PRECEPT_INLINE static bool intersects_inline(const Value& subject, const Value& constant,
+                                               std::uint64_t& fuel_left, bool& result) {
+    if (subject.is_unknown() || constant.tag != Tag::list) return false;
+    if (subject.tag != Tag::list) {
+      result = false;  // set_relation: no collection, nothing in common
+      return true;
+    }
+    const ListData& items = *subject.list;
+    const ListData& set = *constant.list;
+    for (std::uint32_t i = 0; i < items.count; ++i) {
+      const Value& x = items.items[i];
+      if (x.tag != Tag::string || x.aux >= scan_bytes) return false;
+      if (set.lookup != nullptr) {
+        if (in_lookup(set, x)) {
+          result = true;
+          return true;
+        }
+        continue;
+      }
+      if (fuel_left < set.count) return false;
+      fuel_left -= set.count;
+      for (std::uint32_t k = 0; k < set.count; ++k) {
+        const Value& item = set.items[k];
+        if (item.tag != Tag::string) return false;
+        if (item.aux == x.aux && same_bytes(item.s, x.s, x.aux)) {
+          result = true;
+          return true;
+        }
+      }
+    }
+    result = false;
+    return true;
+  }
+
   // Kleene membership: true if an element equals x, else unknown if an
   // element is unknown, else false.
   Value member_of(const Value& x, const Value& c) {
@@ -1369,6 +1409,7 @@ struct Vm::State {
         result = r.b == (test.op == Op::in);
         return true;
       case ScanTest::Form::subject_vs_const:
+        if (test.op == Op::intersects) return intersects_inline(*subject, constant, budget, result);
         if (test.op == Op::in || test.op == Op::not_in) {
           if (!member_inline(*subject, constant, budget, r)) return false;
           result = r.b == (test.op == Op::in);

@@ -378,6 +378,8 @@ TEST_CASE("each simple quantifier body becomes a scan loop", "[golden]") {
       "some vs_const(field) in",
       "some vs_const(field) ge",
       "every const_in(field) not_in",
+      "some const_in(field) in and vs_const(field) intersects",
+      "some vs_const(field) intersects",
   };
   CHECK(shapes == expected);
 }
