@@ -873,9 +873,8 @@ class JsonScanner {
 
 // What simdjson's error means when the scanner found no place for it.
 const char* simdjson_problem(simdjson::error_code code) {
+  if (refused_number(code)) return "a number is malformed or out of range";
   switch (code) {
-    case simdjson::NUMBER_ERROR:
-      return "a number is malformed or out of range";
     case simdjson::STRING_ERROR:
     case simdjson::UNCLOSED_STRING:
       return "a string is malformed";

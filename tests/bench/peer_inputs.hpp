@@ -21,7 +21,7 @@ runtime::Image compile_image(lang::SourceSet& sources);
 // rules-<size>/ compiled and written as a bundle (.rbc).
 std::string bundle_bytes(std::int64_t size);
 
-// facts/pool.jsonl: the 64 documents, in file order.
+// source/facts/pool.jsonl: the 64 documents, in file order.
 std::vector<std::string> pool_documents();
 
 }  // namespace precept::bench

@@ -13,9 +13,10 @@ Each round runs every engine at 20, 200 and 2000 rules, each in a fresh
 process; the table shows the median over rounds of each process's median.
 Precept's numbers come from `rulec bench` (rules compiled from
 tests/bench/peer/rules-N, documents from source/facts/pool.jsonl, the same
-64 documents the peers cycle through), its compile and bundle-load times and
-its decisions through the embedding API from the Google Benchmark suite, its batch throughput and peak memory from
-`rulec eval`. Standard library only.
+64 documents the peers cycle through); its compile and bundle-load times,
+and its decisions through the embedding API, from the Google Benchmark
+suite; its batch throughput and peak memory from `rulec eval`. Standard
+library only.
 """
 
 import argparse
