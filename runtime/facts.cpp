@@ -28,6 +28,7 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <span>
 
 #include "runtime/date.hpp"
 #include "runtime/facts_convert.hpp"
@@ -910,9 +911,8 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
 
 // simdjson's DOM refuses integers beyond 64 bits (a FLOP count written out,
 // 3.2 × 10^20 as 320000000000000000000), which are valid JSON and which the
-// language reads as numbers. This copies `text` with every such integer
-// written as a number simdjson reads as the double it stands for; false
-// when there is none (the error was something else).
+// language reads as numbers. The loader rewrites each as a number simdjson
+// reads as the double it stands for, then has simdjson read the text again.
 //
 // The integers are found through the structural indexes of the parse that
 // failed: simdjson's stage 1 marks the first byte of every value outside
@@ -924,15 +924,17 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
 // Trailing zeros become an exponent (`32e19`): the same value, and with at
 // most 19 significant digits simdjson converts it exactly on its fast path
 // instead of its slow big-decimal one. Other integers get `.0`.
-bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std::size_t count,
-                        std::string& out) {
-  out.clear();
+//
+// Calls `f(begin, end, significant)` for each such integer: its digits are
+// text[begin, end) (after any minus sign), `significant` of them before its
+// trailing zeros. False when the text is not one to rewrite.
+template <class F>
+bool each_big_integer(std::string_view text, const std::uint32_t* starts, std::size_t count,
+                      F&& f) {
   // The indexes are offsets in the text simdjson parsed. Later simdjson 3
   // releases skip a byte order mark first (simdjson 3.0 refuses it, see
   // the tests), which would shift them; such a text is not rewritten.
   if (text.starts_with("\xEF\xBB\xBF")) return false;
-  bool widened = false;
-  std::size_t copied = 0;
   auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
   for (std::size_t k = 0; k < count; ++k) {
     std::size_t i = starts[k];
@@ -953,21 +955,76 @@ bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std:
     const bool too_big =
         digits.size() > largest.size() || (digits.size() == largest.size() && digits > largest);
     if (!integer || !too_big) continue;
-    out.append(text.substr(copied, i - copied));
     std::size_t significant = digits.size();
     while (significant > 1 && digits[significant - 1] == '0') --significant;
-    out.append(digits.substr(0, significant));
-    if (significant < digits.size()) {
-      out += 'e';
-      out += std::to_string(digits.size() - significant);
-    } else {
-      out += ".0";
-    }
-    copied = end;
-    widened = true;
+    f(i, end, significant);
   }
-  if (widened) out.append(text.substr(copied));
-  return widened;
+  return true;
+}
+
+// `32e19` for the integer text[begin, end) with `significant` digits before
+// its trailing zeros. It fits in the integer's own bytes when there are two
+// trailing zeros or more.
+std::string exponent_form(std::string_view text, std::size_t begin, std::size_t end,
+                          std::size_t significant) {
+  std::string form(text.substr(begin, significant));
+  form += 'e';
+  form += std::to_string(end - begin - significant);
+  return form;
+}
+
+// An integer beyond 64 bits: its digits text[begin, end), `significant` of
+// them before its trailing zeros.
+struct BigInteger {
+  std::size_t begin = 0, end = 0, significant = 0;
+};
+
+// Copies `text` with every integer beyond 64 bits rewritten; false when
+// there is none (the error was something else).
+bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std::size_t count,
+                        std::string& out) {
+  out.clear();
+  std::size_t copied = 0;
+  const bool readable = each_big_integer(
+      text, starts, count, [&](std::size_t begin, std::size_t end, std::size_t significant) {
+        out.append(text.substr(copied, begin - copied));
+        if (significant < end - begin) {
+          out += exponent_form(text, begin, end, significant);
+        } else {
+          out.append(text.substr(begin, end - begin));
+          out += ".0";
+        }
+        copied = end;
+      });
+  if (!readable || copied == 0) return false;
+  out.append(text.substr(copied));
+  return true;
+}
+
+// The same rewriting done in `text` itself, each integer replaced by its
+// exponent form and spaces to its length, so that the structural indexes
+// simdjson found in it still hold and only its stage 2 needs to run again.
+// False, changing nothing, when there is none, or when one does not fit (a
+// single trailing zero, or none: `.0` is longer): then the text is copied.
+// `found` is scratch, kept from one call to the next.
+bool widen_in_place(std::span<char> text, const std::uint32_t* starts, std::size_t count,
+                    std::vector<BigInteger>& found) {
+  const std::string_view view(text.data(), text.size());
+  found.clear();
+  const bool readable = each_big_integer(
+      view, starts, count, [&](std::size_t begin, std::size_t end, std::size_t significant) {
+        found.push_back({begin, end, significant});
+      });
+  if (!readable || found.empty()) return false;
+  for (const BigInteger& n : found) {
+    if (exponent_form(view, n.begin, n.end, n.significant).size() > n.end - n.begin) return false;
+  }
+  for (const BigInteger& n : found) {
+    const std::string form = exponent_form(view, n.begin, n.end, n.significant);
+    std::memcpy(text.data() + n.begin, form.data(), form.size());
+    std::memset(text.data() + n.begin + form.size(), ' ', n.end - n.begin - form.size());
+  }
+  return true;
 }
 
 }  // namespace
@@ -981,7 +1038,9 @@ struct FactLoader::Impl {
   bool allocated = false;
   detail::ConvertScratch scratch;
   std::vector<detail::Converter<TapeAdapter>::FieldSlot> fields;
-  std::string widened;  // the text with big integers made doubles (rare)
+  std::vector<char> text;  // the caller's text, padded for simdjson, unless it was already
+  std::string widened;     // the text with big integers made doubles (rare)
+  std::vector<BigInteger> big_integers;  // widen_in_place's scratch
 };
 
 FactLoader::FactLoader(std::shared_ptr<const Executable> exe, FactLimits limits)
@@ -1020,16 +1079,31 @@ bool FactLoader::load_text(std::string_view json_text, bool padded, Facts& out,
       }
       im.allocated = true;
     }
-    // Unless the caller's text is padded, the parser copies it into its
-    // own padded buffer, reused from one document to the next.
+    // Unless the caller's text is padded, it is copied into a padded buffer
+    // reused from one document to the next (ours, not the parser's, so that
+    // big integers can be rewritten in it: widen_in_place).
     auto parse = [&](std::string_view text, bool copy) {
       return im.parser.parse_into_document(im.document, text.data(), text.size(), copy).error();
     };
-    auto code = parse(json_text, !padded);
-    if (refused_number(code) &&
-        widen_big_integers(json_text, im.parser.implementation->structural_indexes.get(),
-                           im.parser.implementation->n_structural_indexes, im.widened)) {
-      code = parse(im.widened, true);
+    std::string_view text = json_text;
+    if (!padded) {
+      if (im.text.size() < json_text.size() + simdjson::SIMDJSON_PADDING) {
+        im.text.resize(json_text.size() + simdjson::SIMDJSON_PADDING);
+      }
+      std::memcpy(im.text.data(), json_text.data(), json_text.size());
+      text = std::string_view(im.text.data(), json_text.size());
+    }
+    auto code = parse(text, false);
+    if (refused_number(code)) {
+      auto& stages = *im.parser.implementation;
+      const std::uint32_t* starts = stages.structural_indexes.get();
+      const std::size_t count = stages.n_structural_indexes;
+      if (!padded &&
+          widen_in_place({im.text.data(), json_text.size()}, starts, count, im.big_integers)) {
+        code = stages.stage2(im.document);
+      } else if (widen_big_integers(json_text, starts, count, im.widened)) {
+        code = parse(im.widened, true);
+      }
     }
     if (code) {
       if (refused_number(code) || code == simdjson::NUMBER_OUT_OF_RANGE) {

@@ -949,6 +949,51 @@ TEST_CASE("an integer beyond 64 bits is the double nearest to it, however it is 
         "facts are not valid JSON: offset 55: invalid literal; expected `true`");
 }
 
+TEST_CASE("big integers read the same however the loader rewrites them", "[facts]") {
+  // Integers with two trailing zeros or more are rewritten in the loader's
+  // copy of the text (`32e19` and spaces) and only simdjson's stage 2 runs
+  // again; a document with any other, or text the caller padded, is copied
+  // with every one rewritten and parsed again. Each path, padded and not,
+  // from text and from nlohmann, must give the same facts.
+  const std::vector<std::string> documents = {
+      // All in place.
+      R"({"legacy": [0, 320000000000000000000, -9223372036854775808000],
+          "model": {"flops": 1000000000000000000000, "general_purpose": true}})",
+      // One does not fit (a single trailing zero), so none is in place.
+      R"({"legacy": [0, 320000000000000000000, 12345678901234567890120],
+          "model": {"flops": 1000000000000000000000, "general_purpose": true}})",
+  };
+  FactLoader loader{test_exe()};
+  std::string error;
+  for (const std::string& text : documents) {
+    INFO(text);
+    // The loader is reused: the rewriting of one document must not show in
+    // the next, which has the same bytes before it was rewritten.
+    for (int round = 0; round < 2; ++round) {
+      Facts facts;
+      REQUIRE(loader.load(text, facts, error));
+      CHECK(facts.errors.empty());
+      const Value& flops = slot(slot(facts.root, "model"), "flops");
+      REQUIRE(flops.tag == Tag::number);
+      CHECK(flops.d == 1e21);
+      std::string padded = text + std::string(FactLoader::text_padding, 'x');
+      Facts from_padded;
+      REQUIRE(
+          loader.load_padded(std::string_view(padded).substr(0, text.size()), from_padded, error));
+      same_facts(facts, from_padded);
+      Facts from_json;
+      REQUIRE(load_facts(*test_exe(), nlohmann::json::parse(text), from_json, error));
+      same_facts(facts, from_json);
+    }
+  }
+  // An error after an integer rewritten in place is still found, at its
+  // offset in the text as given.
+  const std::string broken = R"({"legacy": 320000000000000000000, "model": tru})";
+  CHECK(failure(broken) == fmt::format("facts are not valid JSON: offset {}: invalid literal; "
+                                       "expected `true`",
+                                       broken.find("tru") + 3));
+}
+
 namespace simdjson_3_0 {
 enum error_code { SUCCESS, NUMBER_ERROR, NUMBER_OUT_OF_RANGE, TAPE_ERROR };
 }
