@@ -962,22 +962,19 @@ bool each_big_integer(std::string_view text, const std::uint32_t* starts, std::s
   return true;
 }
 
-// `32e19` for the integer text[begin, end) with `significant` digits before
-// its trailing zeros. It fits in the integer's own bytes when there are two
-// trailing zeros or more.
-std::string exponent_form(std::string_view text, std::size_t begin, std::size_t end,
-                          std::size_t significant) {
-  std::string form(text.substr(begin, significant));
-  form += 'e';
-  form += std::to_string(end - begin - significant);
-  return form;
-}
-
 // An integer beyond 64 bits: its digits text[begin, end), `significant` of
 // them before its trailing zeros.
 struct BigInteger {
   std::size_t begin = 0, end = 0, significant = 0;
+  std::size_t zeros() const { return end - begin - significant; }
 };
+
+// The exponent of its `32e19` form, `e19`, written to `at` (room for 24
+// characters); returns its end. Not a std::string: loads allocate nothing.
+char* write_exponent(char* at, const BigInteger& n) {
+  *at++ = 'e';
+  return std::to_chars(at, at + 23, n.zeros()).ptr;
+}
 
 // Copies `text` with every integer beyond 64 bits rewritten; false when
 // there is none (the error was something else).
@@ -987,11 +984,13 @@ bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std:
   std::size_t copied = 0;
   const bool readable = each_big_integer(
       text, starts, count, [&](std::size_t begin, std::size_t end, std::size_t significant) {
+        const BigInteger n{begin, end, significant};
         out.append(text.substr(copied, begin - copied));
-        if (significant < end - begin) {
-          out += exponent_form(text, begin, end, significant);
+        out.append(text.substr(begin, significant));
+        if (n.zeros() > 0) {
+          char exponent[24];
+          out.append(exponent, write_exponent(exponent, n));
         } else {
-          out.append(text.substr(begin, end - begin));
           out += ".0";
         }
         copied = end;
@@ -1003,10 +1002,15 @@ bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std:
 
 // The same rewriting done in `text` itself, each integer replaced by its
 // exponent form and spaces to its length, so that the structural indexes
-// simdjson found in it still hold and only its stage 2 needs to run again.
-// False, changing nothing, when there is none, or when one does not fit (a
-// single trailing zero, or none: `.0` is longer): then the text is copied.
-// `found` is scratch, kept from one call to the next.
+// simdjson's stage 1 found in it still hold and only its stage 2 needs to
+// run again. False, changing nothing, when there is none or when one does
+// not fit; the text is then copied instead. One fits when it has two
+// trailing zeros or more (`.0` and `e1` are longer), and when what follows
+// it is whitespace, a bracket, a comma, a colon or the end: stage 1 marks a
+// byte after a space that it does not mark after a digit, so in
+// `320000000000000000000x` the `x` would go unread once spaces came before
+// it, and text that is not JSON would load. `found` is scratch, kept from
+// one call to the next.
 bool widen_in_place(std::span<char> text, const std::uint32_t* starts, std::size_t count,
                     std::vector<BigInteger>& found) {
   const std::string_view view(text.data(), text.size());
@@ -1017,12 +1021,19 @@ bool widen_in_place(std::span<char> text, const std::uint32_t* starts, std::size
       });
   if (!readable || found.empty()) return false;
   for (const BigInteger& n : found) {
-    if (exponent_form(view, n.begin, n.end, n.significant).size() > n.end - n.begin) return false;
+    char exponent[24];
+    const auto size = static_cast<std::size_t>(write_exponent(exponent, n) - exponent);
+    if (n.zeros() < size) return false;
+    if (n.end < view.size() && view.substr(n.end, 1).find_first_of(" \t\n\r{}[],:") != 0) {
+      return false;
+    }
   }
   for (const BigInteger& n : found) {
-    const std::string form = exponent_form(view, n.begin, n.end, n.significant);
-    std::memcpy(text.data() + n.begin, form.data(), form.size());
-    std::memset(text.data() + n.begin + form.size(), ' ', n.end - n.begin - form.size());
+    char exponent[24];
+    const auto size = static_cast<std::size_t>(write_exponent(exponent, n) - exponent);
+    char* at = text.data() + n.begin + n.significant;  // the digits before it stay
+    std::memcpy(at, exponent, size);
+    std::memset(at + size, ' ', n.zeros() - size);
   }
   return true;
 }

@@ -137,6 +137,20 @@ TEST_CASE("deciding loaded facts allocates nothing in steady state", "[perf]") {
     CHECK(steady_state_allocations_from_text(
               peer + "rules-20", read_lines(peer + "source/facts/pool.jsonl"), false, 2) == 0);
   }
+  SECTION("the 20 rules from JSON text, with long integers beyond 64 bits") {
+    // Rewritten in place (`18446744073709551616e3`, longer than a short
+    // string) and copied (`...123.0`): neither allocates once warm.
+    std::vector<std::string> documents;
+    for (const std::string& line : read_lines(peer + "source/facts/pool.jsonl")) {
+      const std::size_t at = line.find("\"training_compute_flops\":");
+      REQUIRE(at != std::string::npos);
+      const std::size_t from = at + 25, to = line.find(',', from);
+      for (const char* flops : {"18446744073709551616000", "12345678901234567890123"}) {
+        documents.push_back(line.substr(0, from) + flops + line.substr(to));
+      }
+    }
+    CHECK(steady_state_allocations_from_text(peer + "rules-20", documents, false, 2) == 0);
+  }
   SECTION("its 2000 rules") {
     CHECK(steady_state_allocations(peer + "rules-2000",
                                    read_lines(peer + "source/facts/pool.jsonl"), false) == 0);

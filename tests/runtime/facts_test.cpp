@@ -950,23 +950,31 @@ TEST_CASE("an integer beyond 64 bits is the double nearest to it, however it is 
 }
 
 TEST_CASE("big integers read the same however the loader rewrites them", "[facts]") {
-  // Integers with two trailing zeros or more are rewritten in the loader's
-  // copy of the text (`32e19` and spaces) and only simdjson's stage 2 runs
-  // again; a document with any other, or text the caller padded, is copied
-  // with every one rewritten and parsed again. Each path, padded and not,
-  // from text and from nlohmann, must give the same facts.
+  // Integers with two trailing zeros or more, followed by whitespace or
+  // punctuation, are rewritten in the loader's copy of the text (`32e19`
+  // and spaces) and only simdjson's stage 2 runs again; a document with any
+  // other, or text the caller padded, is copied with every one rewritten
+  // and parsed again. Both must give the value strtod and nlohmann give.
+  auto with_flops = [](const std::string& flops, const std::string& legacy) {
+    return R"({"legacy": [0, )" + legacy + R"(], "model": {"flops": )" + flops +
+           R"(, "general_purpose": true}})";
+  };
   const std::vector<std::string> documents = {
-      // All in place.
-      R"({"legacy": [0, 320000000000000000000, -9223372036854775808000],
-          "model": {"flops": 1000000000000000000000, "general_purpose": true}})",
-      // One does not fit (a single trailing zero), so none is in place.
-      R"({"legacy": [0, 320000000000000000000, 12345678901234567890120],
-          "model": {"flops": 1000000000000000000000, "general_purpose": true}})",
+      // In place: the one read and the one that is not.
+      with_flops("1000000000000000000000", "320000000000000000000"),
+      with_flops("-9223372036854775808000", "320000000000000000000"),
+      with_flops("18446744073709551616000", "-9223372036854775808000 "),
+      // Copied: the read one has a single trailing zero, or another does.
+      with_flops("12345678901234567890120", "320000000000000000000"),
+      with_flops("1000000000000000000000", "12345678901234567890120"),
+      with_flops("18446744073709551616000", "123456789012345678901234567"),
   };
   FactLoader loader{test_exe()};
   std::string error;
   for (const std::string& text : documents) {
     INFO(text);
+    const std::size_t at = text.find("flops\": ") + 8;
+    const std::string digits = text.substr(at, text.find(',', at) - at);
     // The loader is reused: the rewriting of one document must not show in
     // the next, which has the same bytes before it was rewritten.
     for (int round = 0; round < 2; ++round) {
@@ -975,8 +983,8 @@ TEST_CASE("big integers read the same however the loader rewrites them", "[facts
       CHECK(facts.errors.empty());
       const Value& flops = slot(slot(facts.root, "model"), "flops");
       REQUIRE(flops.tag == Tag::number);
-      CHECK(flops.d == 1e21);
-      std::string padded = text + std::string(FactLoader::text_padding, 'x');
+      CHECK(flops.d == std::strtod(digits.c_str(), nullptr));
+      const std::string padded = text + std::string(FactLoader::text_padding, 'x');
       Facts from_padded;
       REQUIRE(
           loader.load_padded(std::string_view(padded).substr(0, text.size()), from_padded, error));
@@ -986,12 +994,24 @@ TEST_CASE("big integers read the same however the loader rewrites them", "[facts
       same_facts(facts, from_json);
     }
   }
-  // An error after an integer rewritten in place is still found, at its
-  // offset in the text as given.
-  const std::string broken = R"({"legacy": 320000000000000000000, "model": tru})";
-  CHECK(failure(broken) == fmt::format("facts are not valid JSON: offset {}: invalid literal; "
-                                       "expected `true`",
-                                       broken.find("tru") + 3));
+  // Whatever follows a big integer that is not JSON stays an error, padded
+  // or not: stage 1 does not mark a byte right after a digit, so rewriting
+  // such an integer in place would leave that byte unread.
+  for (const char* after : {"x", "\"s\"", "true", "-1", "0x"}) {
+    for (const std::string& text :
+         {R"({"model": {"flops": 1000000000000000000000)" + std::string(after) + "}}",
+          R"({"legacy": [320000000000000000000)" + std::string(after) + "]}",
+          "320000000000000000000" + std::string(after)}) {
+      INFO(text);
+      const std::string error_text = failure(text);
+      CHECK_THAT(error_text, Catch::StartsWith("facts are not valid JSON: offset "));
+      const std::string padded = text + std::string(FactLoader::text_padding, ' ');
+      Facts facts;
+      CHECK_FALSE(
+          loader.load_padded(std::string_view(padded).substr(0, text.size()), facts, error));
+      CHECK(error == error_text);
+    }
+  }
 }
 
 namespace simdjson_3_0 {
