@@ -924,10 +924,16 @@ std::string not_json(std::string_view text, simdjson::error_code code, std::size
 // Trailing zeros become an exponent (`32e19`): the same value, and with at
 // most 19 significant digits simdjson converts it exactly on its fast path
 // instead of its slow big-decimal one. Other integers get `.0`.
-//
-// Calls `f(begin, end, significant)` for each such integer: its digits are
-// text[begin, end) (after any minus sign), `significant` of them before its
-// trailing zeros. False when the text is not one to rewrite.
+
+// An integer beyond 64 bits: its digits text[begin, end), `significant` of
+// them before its trailing zeros.
+struct BigInteger {
+  std::size_t begin = 0, end = 0, significant = 0;
+  std::size_t zeros() const { return end - begin - significant; }
+};
+
+// Calls `f(BigInteger)` for each such integer (its digits after any minus
+// sign). False when the text is not one to rewrite.
 template <class F>
 bool each_big_integer(std::string_view text, const std::uint32_t* starts, std::size_t count,
                       F&& f) {
@@ -957,17 +963,10 @@ bool each_big_integer(std::string_view text, const std::uint32_t* starts, std::s
     if (!integer || !too_big) continue;
     std::size_t significant = digits.size();
     while (significant > 1 && digits[significant - 1] == '0') --significant;
-    f(i, end, significant);
+    f(BigInteger{i, end, significant});
   }
   return true;
 }
-
-// An integer beyond 64 bits: its digits text[begin, end), `significant` of
-// them before its trailing zeros.
-struct BigInteger {
-  std::size_t begin = 0, end = 0, significant = 0;
-  std::size_t zeros() const { return end - begin - significant; }
-};
 
 // The exponent of its `32e19` form, `e19`, written to `at` (room for 24
 // characters); returns its end. Not a std::string: loads allocate nothing.
@@ -982,19 +981,17 @@ bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std:
                         std::string& out) {
   out.clear();
   std::size_t copied = 0;
-  const bool readable = each_big_integer(
-      text, starts, count, [&](std::size_t begin, std::size_t end, std::size_t significant) {
-        const BigInteger n{begin, end, significant};
-        out.append(text.substr(copied, begin - copied));
-        out.append(text.substr(begin, significant));
-        if (n.zeros() > 0) {
-          char exponent[24];
-          out.append(exponent, write_exponent(exponent, n));
-        } else {
-          out += ".0";
-        }
-        copied = end;
-      });
+  const bool readable = each_big_integer(text, starts, count, [&](const BigInteger& n) {
+    out.append(text.substr(copied, n.begin - copied));
+    out.append(text.substr(n.begin, n.significant));
+    if (n.zeros() > 0) {
+      char exponent[24];
+      out.append(exponent, write_exponent(exponent, n));
+    } else {
+      out += ".0";
+    }
+    copied = n.end;
+  });
   if (!readable || copied == 0) return false;
   out.append(text.substr(copied));
   return true;
@@ -1005,7 +1002,8 @@ bool widen_big_integers(std::string_view text, const std::uint32_t* starts, std:
 // simdjson's stage 1 found in it still hold and only its stage 2 needs to
 // run again. False, changing nothing, when there is none or when one does
 // not fit; the text is then copied instead. One fits when it has two
-// trailing zeros or more (`.0` and `e1` are longer), and when what follows
+// trailing zeros or more (then `e` and the count of zeros take no more
+// room than the zeros; `.0` and `e1` are longer), and when what follows
 // it is whitespace, a bracket, a comma, a colon or the end: stage 1 marks a
 // byte after a space that it does not mark after a digit, so in
 // `320000000000000000000x` the `x` would go unread once spaces came before
@@ -1015,16 +1013,13 @@ bool widen_in_place(std::span<char> text, const std::uint32_t* starts, std::size
                     std::vector<BigInteger>& found) {
   const std::string_view view(text.data(), text.size());
   found.clear();
-  const bool readable = each_big_integer(
-      view, starts, count, [&](std::size_t begin, std::size_t end, std::size_t significant) {
-        found.push_back({begin, end, significant});
-      });
+  const bool readable =
+      each_big_integer(view, starts, count, [&](const BigInteger& n) { found.push_back(n); });
   if (!readable || found.empty()) return false;
+  constexpr std::string_view may_follow = " \t\n\r{}[],:";
   for (const BigInteger& n : found) {
-    char exponent[24];
-    const auto size = static_cast<std::size_t>(write_exponent(exponent, n) - exponent);
-    if (n.zeros() < size) return false;
-    if (n.end < view.size() && view.substr(n.end, 1).find_first_of(" \t\n\r{}[],:") != 0) {
+    if (n.zeros() < 2) return false;
+    if (n.end < view.size() && may_follow.find(view[n.end]) == std::string_view::npos) {
       return false;
     }
   }
